@@ -1,0 +1,28 @@
+# The two commands of the README's set-up: `make sample` and `make test`.
+# Each one installs libpcre2-dev first when it is missing.
+
+SAMPLE ?= SampleLogs/hf-sft-console.log
+
+.PHONY: deps sample test build release bench
+
+deps:
+	@scripts/ensure-deps.sh
+
+## Runs diagnose on a shipped sample log.
+sample: deps
+	swift build -c release --product diagnose
+	.build/release/diagnose series $(SAMPLE)
+
+## Runs the whole test suite.
+test: deps
+	swift test
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+## Throughput of `diagnose series` against cat on a generated log (SIZE_MB, default 1024).
+bench: deps
+	scripts/bench.sh

@@ -1,0 +1,201 @@
+/// HF Trainer's printed log dicts, every transformers version from 4.30 to 5.x.
+///
+/// `ProgressCallback`/`PrinterCallback` print `str(logs)` (log-formats.md §1.1): the dict may sit
+/// anywhere in a segment (after tqdm's `\r`, glued to a bar, padded with spaces to the bar width).
+/// Training dicts become ``TrainingStep``s; `eval_*` dicts ``Evaluation``s; the final
+/// `train_runtime`/`train_loss` dict a ``TrainingSummary``. Prediction dicts and other dict reprs
+/// (configs) are ignored.
+public final class HuggingFaceDictFormat: LogFormat {
+  public let name = "hf-dict"
+  private var matcher: Matcher
+  private var entries: [PythonDictReader.Entry] = []
+
+  public init() {
+    // `{'` begins every printed log dict; PCRE2's JIT finds its first byte at memchr speed.
+    matcher = try! Pattern(#"\{'"#).makeMatcher()
+  }
+
+  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    var start = 0
+    while let match = try? matcher.firstMatch(in: bytes, from: start) {
+      offsets.append(match.lowerBound)
+      start = match.upperBound
+    }
+  }
+
+  public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
+    let bytes = segment.bytes
+    var index = 0
+    while index + 1 < bytes.count {
+      guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == 0x27 else {
+        index += 1
+        continue
+      }
+      // A local array: the class property would pay an exclusivity check per access.
+      var entries = self.entries
+      entries.removeAll(keepingCapacity: true)
+      var reader = PythonDictReader(bytes: bytes, start: index)
+      let complete = reader.readEntries(into: &entries)
+      if complete {
+        record(entries, segment, &events)
+        index = reader.index
+        self.entries = entries
+      } else {
+        noteIncomplete(segment, at: index, &events)
+        index += 2
+      }
+    }
+    return .done
+  }
+
+  // MARK: - Classifying a dict
+
+  private func record(_ entries: [PythonDictReader.Entry], _ segment: Segment, _ events: inout [LogEvent]) {
+    let bytes = segment.bytes
+    var kind = DictKind.other
+    // `lr` alone is an optimizer's params dict; as a log key it comes with the epoch.
+    var sawLR = false
+    var sawEpoch = false
+    for entry in entries {
+      let key = UnsafeRawBufferPointer(rebasing: bytes[entry.key])
+      if Key.hasPrefix(key, "eval_") {
+        kind = .evaluation
+        break
+      }
+      if Key.hasPrefix(key, "predict_") || Key.hasPrefix(key, "test_") {
+        kind = .prediction
+        break
+      }
+      if Key.equals(key, "train_runtime") || Key.equals(key, "train_loss") {
+        kind = .summary
+      } else if kind == .other, Key.isTrainingMetric(key) {
+        kind = .training
+      } else {
+        switch Key.identify(key) {
+        case .lr: sawLR = true
+        case .epoch: sawEpoch = true
+        default: break
+        }
+      }
+    }
+    if kind == .other, sawLR, sawEpoch { kind = .training }
+    switch kind {
+    case .training:
+      var step = TrainingStep(location: segment.location, format: .huggingFaceDict)
+      for entry in entries {
+        let key = UnsafeRawBufferPointer(rebasing: bytes[entry.key])
+        switch Key.identify(key) {
+        case .loss: step.loss = number(entry, segment, &events)
+        case .gradNorm: step.gradNorm = number(entry, segment, &events)
+        case .learningRate, .lr: step.learningRate = number(entry, segment, &events)
+        case .epoch: step.epoch = number(entry, segment, &events)
+        case .step: step.step = number(entry, segment, &events).flatMap(Self.exactInt)
+        default: break
+        }
+      }
+      events.append(.trainingStep(step))
+    case .evaluation:
+      var evaluation = Evaluation(location: segment.location)
+      for entry in entries {
+        let key = UnsafeRawBufferPointer(rebasing: bytes[entry.key])
+        switch Key.identify(key) {
+        case .evalLoss: evaluation.loss = number(entry, segment, &events)
+        case .epoch: evaluation.epoch = number(entry, segment, &events)
+        case .step: evaluation.step = number(entry, segment, &events).flatMap(Self.exactInt)
+        default: break
+        }
+      }
+      events.append(.evaluation(evaluation))
+    case .summary:
+      var summary = TrainingSummary(location: segment.location)
+      for entry in entries {
+        let key = UnsafeRawBufferPointer(rebasing: bytes[entry.key])
+        switch Key.identify(key) {
+        case .trainLoss: summary.trainLoss = number(entry, segment, &events)
+        case .trainRuntime: summary.runtimeSeconds = number(entry, segment, &events)
+        case .epoch: summary.epoch = number(entry, segment, &events)
+        default: break
+        }
+      }
+      events.append(.trainingSummary(summary))
+    case .prediction, .other:
+      break
+    }
+  }
+
+  private func number(_ entry: PythonDictReader.Entry, _ segment: Segment, _ events: inout [LogEvent]) -> Double? {
+    let value = UnsafeRawBufferPointer(rebasing: segment.bytes[entry.value])
+    if let number = NumberParser.parseDouble(value) { return number }
+    // Only complain about values of the keys we read; `None` means "not logged".
+    if Key.equals(value, "None") { return nil }
+    let key = String(decoding: UnsafeRawBufferPointer(rebasing: segment.bytes[entry.key]), as: UTF8.self)
+    events.append(
+      .note(
+        ParseNote(
+          location: segment.location, kind: .unreadableValue,
+          message: "value of '\(key)' is not a number: \(String(decoding: value.prefix(40), as: UTF8.self))")))
+    return nil
+  }
+
+  private func noteIncomplete(_ segment: Segment, at index: Int, _ events: inout [LogEvent]) {
+    // Only a dict that starts like a log dict is worth a note; other `{'` are configs and reprs.
+    let rest = UnsafeRawBufferPointer(rebasing: segment.bytes[(index + 2)...])
+    let looksLikeLog = ["loss'", "grad_norm'", "learning_rate'", "eval_", "train_runtime'"].contains {
+      rest.starts(with: $0.utf8)
+    }
+    guard looksLikeLog else { return }
+    events.append(
+      .note(
+        ParseNote(
+          location: segment.location, kind: .incompleteRecord,
+          message: "log dict is cut or malformed; it was not counted")))
+  }
+
+  private static func exactInt(_ value: Double) -> Int? {
+    guard value.isFinite, value == value.rounded(), abs(value) < 1e15 else { return nil }
+    return Int(value)
+  }
+
+  private enum DictKind { case training, evaluation, summary, prediction, other }
+}
+
+/// The dict keys the HF parser reads, matched on bytes.
+enum Key {
+  case loss, gradNorm, learningRate, lr, epoch, step, evalLoss, trainLoss, trainRuntime, other
+
+  static func identify(_ key: UnsafeRawBufferPointer) -> Key {
+    switch key.count {
+    case 2: return equals(key, "lr") ? .lr : .other
+    case 4: return equals(key, "loss") ? .loss : (equals(key, "step") ? .step : .other)
+    case 5: return equals(key, "epoch") ? .epoch : .other
+    case 9: return equals(key, "grad_norm") ? .gradNorm : (equals(key, "eval_loss") ? .evalLoss : .other)
+    case 10: return equals(key, "train_loss") ? .trainLoss : .other
+    case 13:
+      if equals(key, "learning_rate") { return .learningRate }
+      return equals(key, "train_runtime") ? .trainRuntime : .other
+    default: return .other
+    }
+  }
+
+  static func isTrainingMetric(_ key: UnsafeRawBufferPointer) -> Bool {
+    switch identify(key) {
+    case .loss, .gradNorm, .learningRate: true
+    default: false
+    }
+  }
+
+  static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard bytes.count >= count else { return false }
+    let pointer = literal.utf8Start
+    for index in 0..<count where bytes[index] != pointer[index] { return false }
+    return true
+  }
+
+  static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+    guard bytes.count == literal.utf8CodeUnitCount else { return false }
+    let pointer = literal.utf8Start
+    for index in 0..<bytes.count where bytes[index] != pointer[index] { return false }
+    return true
+  }
+}

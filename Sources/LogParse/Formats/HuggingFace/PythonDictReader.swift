@@ -1,0 +1,141 @@
+/// Reads a Python dict repr, as `str(dict)` prints it, from raw bytes.
+///
+/// HF Trainer prints its logs with `str(logs)`: single-quoted keys, bare `nan`/`inf`, Python float
+/// reprs, and in transformers 5.x floats as quoted strings (`'loss': '2.312'`). Values that are
+/// neither numbers nor strings (lists, nested dicts, `np.float64(…)`, `tensor(…)`, `True`) are
+/// skipped with their brackets balanced; wrappers around one number keep that number.
+struct PythonDictReader {
+  /// A value as written: its bytes (inside quotes for strings) and whether it was quoted.
+  struct Entry {
+    var key: Range<Int>
+    var value: Range<Int>
+    var quoted: Bool
+  }
+
+  let bytes: UnsafeRawBufferPointer
+  private(set) var index: Int
+
+  /// Starts reading at the `{` at `start`.
+  init(bytes: UnsafeRawBufferPointer, start: Int) {
+    self.bytes = bytes
+    self.index = start
+  }
+
+  /// Reads the whole dict; returns `nil` when it is cut or not a flat `'key': value` dict.
+  mutating func readEntries(into entries: inout [Entry]) -> Bool {
+    guard peek() == UInt8(ascii: "{") else { return false }
+    index += 1
+    skipSpaces()
+    if peek() == UInt8(ascii: "}") {
+      index += 1
+      return true
+    }
+    while index < bytes.count {
+      skipSpaces()
+      guard let key = readQuoted() else { return false }
+      skipSpaces()
+      guard peek() == UInt8(ascii: ":") else { return false }
+      index += 1
+      skipSpaces()
+      guard let (value, quoted) = readValue() else { return false }
+      entries.append(Entry(key: key, value: value, quoted: quoted))
+      skipSpaces()
+      switch peek() {
+      case UInt8(ascii: ","): index += 1
+      case UInt8(ascii: "}"):
+        index += 1
+        return true
+      default: return false
+      }
+    }
+    return false
+  }
+
+  private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+  private mutating func skipSpaces() {
+    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+  }
+
+  /// A quoted string's contents (without quotes); handles backslash escapes.
+  private mutating func readQuoted() -> Range<Int>? {
+    guard let quote = peek(), quote == 0x27 || quote == 0x22 else { return nil }
+    let start = index + 1
+    var cursor = start
+    while cursor < bytes.count {
+      let byte = bytes[cursor]
+      if byte == 0x5C {
+        cursor += 2
+        continue
+      }
+      if byte == quote {
+        index = cursor + 1
+        return start..<cursor
+      }
+      cursor += 1
+    }
+    return nil
+  }
+
+  private mutating func readValue() -> (Range<Int>, Bool)? {
+    guard let first = peek() else { return nil }
+    if first == 0x27 || first == 0x22 {
+      guard let range = readQuoted() else { return nil }
+      return (range, true)
+    }
+    if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") || first == UInt8(ascii: "(") {
+      let start = index
+      guard skipBalanced() else { return nil }
+      return (start..<index, false)
+    }
+    // A bare token: a number, nan/inf, True/None, or a call such as np.float64(0.5).
+    let start = index
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "(") {
+        let open = index
+        guard skipBalanced() else { return nil }
+        return (unwrapCall(open..<index) ?? start..<index, false)
+      }
+      if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == 0x20 { break }
+      index += 1
+    }
+    return (start..<index, false)
+  }
+
+  /// For `name(x, …)`, the range of `x` (the first argument), e.g. `tensor(1.25, device='cuda:0')`.
+  private func unwrapCall(_ parenthesised: Range<Int>) -> Range<Int>? {
+    var start = parenthesised.lowerBound + 1
+    while start < parenthesised.upperBound, bytes[start] == 0x20 { start += 1 }
+    var end = start
+    while end < parenthesised.upperBound - 1 {
+      let byte = bytes[end]
+      if byte == UInt8(ascii: ",") || byte == UInt8(ascii: ")") || byte == 0x20 { break }
+      end += 1
+    }
+    return end > start ? start..<end : nil
+  }
+
+  /// Skips a bracketed value, honouring nested brackets and quoted strings.
+  private mutating func skipBalanced() -> Bool {
+    var depth = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      switch byte {
+      case 0x27, 0x22:
+        guard readQuoted() != nil else { return false }
+        continue
+      case UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "("): depth += 1
+      case UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ")"):
+        depth -= 1
+        if depth == 0 {
+          index += 1
+          return true
+        }
+      default: break
+      }
+      index += 1
+    }
+    return false
+  }
+}

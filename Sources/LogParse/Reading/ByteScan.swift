@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+  internal import Glibc
+#endif
+internal import CPCRE2
+
+/// Byte-level searches used on the hot path: line terminators and newline counts.
+public enum ByteScan {
+  static let newline: UInt8 = 0x0A
+  static let carriageReturn: UInt8 = 0x0D
+
+  /// The index of the first `\n` or `\r` at or after `start`, or `bytes.count` when there is none.
+  public static func segmentEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+    // memchr for \n first (lines are short, \n is always there), then look for a \r before it:
+    // two memchr calls beat a byte loop over both (performance.md item 4).
+    let length = bytes.count - start
+    let lineEnd: Int
+    if let hit = memchr(base + start, 0x0A, length) {
+      lineEnd = base.distance(to: UnsafeRawPointer(hit))
+    } else {
+      lineEnd = bytes.count
+    }
+    if lineEnd > start, let hit = memchr(base + start, 0x0D, lineEnd - start) {
+      return base.distance(to: UnsafeRawPointer(hit))
+    }
+    return lineEnd
+  }
+
+  /// The index just after the last `\n` or `\r` before `end` (the start of the segment holding
+  /// `end - 1`), or 0.
+  public static func segmentStart(_ bytes: UnsafeRawBufferPointer, before end: Int) -> Int {
+    var index = end
+    while index > 0 {
+      let byte = bytes[index - 1]
+      if byte == 0x0A || byte == 0x0D { return index }
+      index -= 1
+    }
+    return 0
+  }
+
+  /// The index of the last `\n` or `\r` in `bytes`, or `nil`.
+  static func lastTerminator(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+    let newline = cpcre2_memrchr(base, 0x0A, bytes.count).map { base.distance(to: $0) } ?? -1
+    // A \r after the last \n (tqdm's redraw) also ends a segment.
+    let tailStart = newline + 1
+    if tailStart < bytes.count,
+      let carriage = cpcre2_memrchr(base + tailStart, 0x0D, bytes.count - tailStart)
+    {
+      return base.distance(to: carriage)
+    }
+    return newline >= 0 ? newline : nil
+  }
+
+  /// The number of `\n` bytes in `bytes[range]`.
+  ///
+  /// Compares 16 bytes at a time (SIMD lanes, one compare and one subtract per block), summing
+  /// the lanes every 127 blocks before an 8-bit lane could overflow; the tail goes byte by byte.
+  public static func countNewlines(_ bytes: UnsafeRawBufferPointer, in range: Range<Int>) -> Int {
+    guard let base = bytes.baseAddress, !range.isEmpty else { return 0 }
+    var count = 0
+    var index = range.lowerBound
+    let end = range.upperBound
+    let newlines = SIMD16<UInt8>(repeating: 0x0A)
+    while index &+ 16 <= end {
+      var lanes = SIMD16<Int8>(repeating: 0)
+      var blocks = 0
+      while blocks < 127, index &+ 16 <= end {
+        // SAFETY: index + 16 <= end <= bytes.count; the load stays inside the buffer.
+        let block = (base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+        // A true lane of the mask is all ones, -1 as Int8: subtracting counts it.
+        lanes &-= unsafeBitCast(block .== newlines, to: SIMD16<Int8>.self)
+        index &+= 16
+        blocks &+= 1
+      }
+      for lane in 0..<16 { count &+= Int(lanes[lane]) }
+    }
+    while index < end {
+      if bytes[index] == 0x0A { count &+= 1 }
+      index &+= 1
+    }
+    return count
+  }
+
+  /// The offset of the first NUL byte in `bytes`, or `nil` (binary-file detection, as ripgrep does).
+  public static func firstNUL(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+    return memchr(base, 0, bytes.count).map { base.distance(to: UnsafeRawPointer($0)) }
+  }
+}
+
+/// Turns byte offsets within a chunk into line numbers, moving forward only.
+struct LineCursor {
+  private var offset = 0
+  private var line: Int
+
+  init(firstLine: Int) { line = firstLine }
+
+  /// The line of the byte at `target`; `target` must not go backwards between calls.
+  mutating func line(at target: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+    if target > offset {
+      line &+= ByteScan.countNewlines(bytes, in: offset..<target)
+      offset = target
+    }
+    return line
+  }
+}

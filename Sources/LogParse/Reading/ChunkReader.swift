@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+  internal import Glibc
+#endif
+
+/// Reads an input (a file, or standard input as `-`) in chunks of whole segments, through one
+/// reused buffer.
+///
+/// Memory is bounded by `readSize + maxSegmentLength` whatever the input: a segment longer than
+/// `maxSegmentLength` is cut there, the rest of it up to the next terminator is discarded, and the
+/// cut is counted in ``statistics``. A last line without `\n` is still returned.
+///
+/// ```swift
+/// var reader = try ChunkReader(path: "train.log")
+/// while let chunk = try reader.next() { chunk.forEachSegment { print($0.line) } }
+/// ```
+public struct ChunkReader: ~Copyable {
+  public struct Statistics: Sendable {
+    public var bytesRead: Int64 = 0
+    /// Segments longer than the cap, cut there.
+    public var cutSegments = 0
+    /// Bytes dropped from cut segments.
+    public var discardedBytes: Int64 = 0
+  }
+
+  public static let defaultReadSize = 512 * 1024
+  public static let defaultMaxSegmentLength = 1024 * 1024
+
+  public let path: String
+  public private(set) var statistics = Statistics()
+
+  private let descriptor: Int32
+  private let ownsDescriptor: Bool
+  private let readSize: Int
+  private let maxSegmentLength: Int
+  private let buffer: UnsafeMutableRawBufferPointer
+  /// Bytes at the front of `buffer` that belong to a segment not yet ended.
+  private var held = 0
+  /// Bytes after the last returned chunk, to move to the front before the next read.
+  private var pendingStart = 0
+  private var pendingCount = 0
+  private var nextLine = 1
+  private var nextOffset: Int64 = 0
+  /// Dropping the rest of a cut segment until the next terminator.
+  private var skipping = false
+  private var atEnd = false
+
+  /// Opens `path` read-only (`-` is standard input).
+  public init(
+    path: String, readSize: Int = defaultReadSize, maxSegmentLength: Int = defaultMaxSegmentLength
+  ) throws(InputError) {
+    let descriptor: Int32
+    if path == "-" {
+      descriptor = STDIN_FILENO
+    } else {
+      descriptor = open(path, O_RDONLY | O_CLOEXEC)
+      guard descriptor >= 0 else { throw InputError(path: path, errno: errno) }
+      var info = stat()
+      if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        close(descriptor)
+        throw InputError(path: path, errno: EISDIR)
+      }
+    }
+    self.init(
+      descriptor: descriptor, ownsDescriptor: path != "-", name: path, readSize: readSize,
+      maxSegmentLength: maxSegmentLength)
+  }
+
+  /// Reads from an open descriptor, which the reader does not close.
+  public init(
+    fileDescriptor: Int32, name: String, readSize: Int = defaultReadSize,
+    maxSegmentLength: Int = defaultMaxSegmentLength
+  ) {
+    self.init(
+      descriptor: fileDescriptor, ownsDescriptor: false, name: name, readSize: readSize,
+      maxSegmentLength: maxSegmentLength)
+  }
+
+  private init(descriptor: Int32, ownsDescriptor: Bool, name: String, readSize: Int, maxSegmentLength: Int) {
+    precondition(readSize > 0 && maxSegmentLength > 0)
+    self.path = name
+    self.descriptor = descriptor
+    self.ownsDescriptor = ownsDescriptor
+    self.readSize = readSize
+    self.maxSegmentLength = maxSegmentLength
+    self.buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: readSize + maxSegmentLength, alignment: 64)
+  }
+
+  deinit {
+    buffer.deallocate()
+    if ownsDescriptor { close(descriptor) }
+  }
+
+  /// The next run of whole segments, or `nil` at the end of the input.
+  ///
+  /// - Throws: ``InputError`` when reading fails; what was returned before stays valid data.
+  public mutating func next() throws(InputError) -> Chunk? {
+    if pendingCount > 0 {
+      // SAFETY: both ranges lie inside `buffer`; memmove handles the overlap.
+      memmove(buffer.baseAddress!, buffer.baseAddress! + pendingStart, pendingCount)
+      held = pendingCount
+    }
+    pendingCount = 0
+    while true {
+      // Held bytes never contain a terminator here: they are one unfinished segment.
+      if held >= maxSegmentLength { return cutHeldSegment() }
+      if atEnd { return finalChunk() }
+      let count = try readMore()
+      if count == 0 {
+        atEnd = true
+        continue
+      }
+      if skipping {
+        dropCutRemainder()
+        if skipping { continue }
+      }
+      let filled = UnsafeRawBufferPointer(rebasing: buffer[0..<held])
+      if let last = ByteScan.lastTerminator(filled) {
+        return emit(length: last + 1, cut: false)
+      }
+    }
+  }
+
+  /// Returns the first `maxSegmentLength` bytes of an over-long segment and drops the rest of it.
+  private mutating func cutHeldSegment() -> Chunk {
+    statistics.cutSegments += 1
+    let dropped = held - maxSegmentLength
+    statistics.discardedBytes += Int64(dropped)
+    skipping = true
+    let chunk = emit(length: maxSegmentLength, cut: true)
+    pendingCount = 0
+    nextOffset += Int64(dropped)
+    return chunk
+  }
+
+  /// Reads up to `readSize` bytes after the held ones; returns how many arrived.
+  private mutating func readMore() throws(InputError) -> Int {
+    while true {
+      // SAFETY: held + readSize <= buffer.count because held < maxSegmentLength here.
+      let result = read(descriptor, buffer.baseAddress! + held, readSize)
+      if result >= 0 {
+        held += result
+        statistics.bytesRead += Int64(result)
+        return result
+      }
+      if errno == EINTR { continue }
+      throw InputError(path: path, errno: errno)
+    }
+  }
+
+  /// Drops the newly read bytes up to the first terminator after a cut; stays in skipping mode
+  /// when none came.
+  private mutating func dropCutRemainder() {
+    let fresh = UnsafeRawBufferPointer(rebasing: buffer[0..<held])
+    let end = ByteScan.segmentEnd(fresh, from: 0)
+    statistics.discardedBytes += Int64(end)
+    nextOffset += Int64(end)
+    if end == held {
+      held = 0
+      return
+    }
+    skipping = false
+    memmove(buffer.baseAddress!, buffer.baseAddress! + end, held - end)
+    held -= end
+  }
+
+  private mutating func emit(length: Int, cut: Bool) -> Chunk {
+    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+    let chunk = Chunk(bytes: bytes, firstLine: nextLine, startOffset: nextOffset, endsWithCutSegment: cut)
+    nextLine += ByteScan.countNewlines(bytes, in: 0..<length)
+    nextOffset += Int64(length)
+    pendingStart = length
+    pendingCount = held - length
+    held = 0
+    return chunk
+  }
+
+  private mutating func finalChunk() -> Chunk? {
+    guard held > 0, !skipping else { return nil }
+    let chunk = emit(length: held, cut: false)
+    pendingCount = 0
+    return chunk
+  }
+}

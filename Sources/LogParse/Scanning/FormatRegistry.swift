@@ -1,0 +1,7 @@
+/// The formats LogParse knows, made fresh for each input (formats keep per-input state).
+public enum FormatRegistry {
+  /// Every console-log format.
+  public static func consoleFormats() -> [any LogFormat] {
+    [HuggingFaceDictFormat()]
+  }
+}

@@ -1,0 +1,37 @@
+/// A parser for one family of log lines.
+///
+/// The scanner asks each format where in a chunk its lines may be (`findCandidates`, normally one
+/// JIT-compiled PCRE2 search over the whole chunk, which is far cheaper than a call per line:
+/// `../shared/reference/performance.md` item 1), then hands it the whole segment around each
+/// candidate, in input order. A format that reads a block of several lines (a config dump) returns
+/// ``Continuation/wantsFollowingSegments`` and then receives every following segment until it
+/// returns ``Continuation/done``.
+public protocol LogFormat: AnyObject {
+  /// A short name for messages (`hf-dict`).
+  var name: String { get }
+
+  /// Appends the offsets in `bytes` where a segment of this format may be.
+  ///
+  /// Several candidates in one segment are fine: the scanner passes each segment once.
+  func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int])
+
+  /// Reads one segment that holds a candidate.
+  func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation
+
+  /// Reads a segment that follows one for which this format asked for more.
+  func continueBlock(_ segment: Segment, into events: inout [LogEvent]) -> Continuation
+
+  /// The input ended; emit whatever a pending block holds.
+  func finish(into events: inout [LogEvent])
+}
+
+/// Whether a format wants the segments after the one it just read.
+public enum Continuation: Sendable {
+  case done
+  case wantsFollowingSegments
+}
+
+extension LogFormat {
+  public func continueBlock(_ segment: Segment, into events: inout [LogEvent]) -> Continuation { .done }
+  public func finish(into events: inout [LogEvent]) {}
+}

@@ -1,0 +1,102 @@
+/// Runs a set of ``LogFormat``s over an input, chunk by chunk, and delivers their events in input
+/// order.
+///
+/// The scanner never makes a `String` per line: formats search whole chunks, and only the
+/// segments around their candidates are looked at.
+public final class LogScanner {
+  public let formats: [any LogFormat]
+  private var candidates: [Int] = []
+  /// Candidate keys: offset << 8 | format index, sorted to merge the formats' lists.
+  private var keyed: [UInt64] = []
+  private var events: [LogEvent] = []
+  /// The format reading a multi-line block, if any.
+  private var capturing: Int?
+
+  public init(formats: [any LogFormat]) {
+    precondition(formats.count < 256)
+    self.formats = formats
+  }
+
+  /// Hands the events collected so far to `consume` and forgets them.
+  func drain(_ consume: (LogEvent) -> Void) {
+    for event in events { consume(event) }
+    events.removeAll(keepingCapacity: true)
+  }
+
+  /// Scans one chunk; events collect in `events`.
+  func scan(_ chunk: Chunk) {
+    let bytes = chunk.bytes
+    keyed.removeAll(keepingCapacity: true)
+    for (index, format) in formats.enumerated() {
+      candidates.removeAll(keepingCapacity: true)
+      format.findCandidates(in: bytes, into: &candidates)
+      for offset in candidates { keyed.append(UInt64(offset) << 8 | UInt64(index)) }
+    }
+    if formats.count > 1 { keyed.sort() }
+
+    var cursor = LineCursor(firstLine: chunk.firstLine)
+    // Per format, the end of the last segment it was given, so a segment is passed once.
+    var doneUntil = [Int](repeating: -1, count: formats.count)
+    var position = 0  // everything before this offset has been handled
+    var next = 0  // index into `keyed`
+
+    while true {
+      if let owner = capturing {
+        // Walk segment by segment while a block is open, still dispatching candidates in order.
+        guard position < bytes.count else { break }
+        let end = ByteScan.segmentEnd(bytes, from: position)
+        if end > position {
+          let segment = makeSegment(chunk, position..<end, &cursor)
+          if formats[owner].continueBlock(segment, into: &events) == .done { capturing = nil }
+          while next < keyed.count, Int(keyed[next] >> 8) < end + 1 {
+            let index = Int(keyed[next] & 0xFF)
+            next += 1
+            if index != owner, doneUntil[index] < end {
+              doneUntil[index] = end
+              if formats[index].parse(segment, into: &events) == .wantsFollowingSegments, capturing == nil {
+                capturing = index
+              }
+            }
+          }
+        }
+        position = end + 1
+        continue
+      }
+      guard next < keyed.count else { break }
+      let offset = Int(keyed[next] >> 8)
+      let index = Int(keyed[next] & 0xFF)
+      next += 1
+      if offset < position || offset <= doneUntil[index] { continue }
+      let start = ByteScan.segmentStart(bytes, before: offset)
+      let end = ByteScan.segmentEnd(bytes, from: offset)
+      doneUntil[index] = end
+      let segment = makeSegment(chunk, start..<end, &cursor)
+      if formats[index].parse(segment, into: &events) == .wantsFollowingSegments {
+        capturing = index
+        position = end + 1
+      }
+    }
+    if chunk.endsWithCutSegment {
+      let start = ByteScan.segmentStart(bytes, before: bytes.count)
+      let line = cursor.line(at: start, in: bytes)
+      events.append(
+        .note(
+          ParseNote(
+            location: SourceLocation(line: line, offset: chunk.startOffset + Int64(start)), kind: .cutSegment,
+            message: "line longer than the \(bytes.count - start)-byte cap; the rest of it was skipped")))
+    }
+  }
+
+  func finish() {
+    for format in formats { format.finish(into: &events) }
+    capturing = nil
+  }
+
+  private func makeSegment(_ chunk: Chunk, _ range: Range<Int>, _ cursor: inout LineCursor) -> Segment {
+    let line = cursor.line(at: range.lowerBound, in: chunk.bytes)
+    return Segment(
+      bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[range]), line: line,
+      offset: chunk.startOffset + Int64(range.lowerBound),
+      isCut: chunk.endsWithCutSegment && range.upperBound == chunk.bytes.count)
+  }
+}

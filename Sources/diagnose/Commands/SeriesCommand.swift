@@ -1,0 +1,61 @@
+import Analysis
+import ArgumentParser
+import LogParse
+
+/// `diagnose series`: the parsed training series as CSV or JSON Lines, for pandas and friends.
+struct SeriesCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "series",
+    abstract: "Print the training series parsed from logs, one row per logged step.",
+    discussion: """
+      Columns: source, line, step, epoch, loss, grad_norm, learning_rate, step_basis. Values the \
+      log printed as nan or inf are kept as such (JSON Lines: NaN, Infinity, -Infinity, as Python's \
+      json module writes and reads them); values it did not print are empty (null).
+
+      HF Trainer dicts carry no step number: rows are numbered by --logging-steps when given, else \
+      1, 2, 3…; step_basis says which.
+      """
+  )
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case csv, jsonl
+  }
+
+  @Argument(help: "Log files to read; '-' reads standard input.")
+  var files: [String]
+
+  @Option(help: "Output format: csv or jsonl.")
+  var format: Format = .csv
+
+  @Option(help: "The run's logging_steps, to number HF dict records (step = k × N).")
+  var loggingSteps: Int?
+
+  @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
+  var binary = false
+
+  func run() throws {
+    var output = OutputBuffer()
+    var renderer: any SeriesRenderer = format == .csv ? SeriesCSVRenderer() : SeriesJSONLinesRenderer()
+    var reporter = InputReporter()
+    renderer.begin(into: &output)
+    for file in files {
+      var builder = SeriesBuilder(loggingSteps: loggingSteps)
+      renderer.startSource(file)
+      do {
+        _ = try LogScanner.scanFile(file, allowBinary: binary) { event in
+          if let row = builder.add(event) {
+            renderer.write(row, into: &output)
+          } else if case .note(let note) = event {
+            output.flush()
+            reporter.warn(source: file, note)
+          }
+        }
+      } catch {
+        output.flush()
+        reporter.report(error)
+      }
+    }
+    output.flush()
+    if reporter.failed { throw ExitCode(ExitStatus.inputError) }
+  }
+}

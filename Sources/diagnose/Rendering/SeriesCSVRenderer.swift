@@ -1,0 +1,48 @@
+import Analysis
+import LogParse
+
+/// CSV with a header row; absent values are empty, non-finite ones `nan`/`inf`/`-inf`.
+struct SeriesCSVRenderer: SeriesRenderer {
+  static let header: StaticString = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis"
+  private var sourceField = ""
+
+  func begin(into output: inout OutputBuffer) {
+    output.append(Self.header)
+    output.endLine()
+  }
+
+  mutating func startSource(_ source: String) {
+    sourceField = Self.field(source)
+  }
+
+  func write(_ row: SeriesRow, into output: inout OutputBuffer) {
+    output.append(sourceField)
+    output.append(byte: 0x2C)
+    output.append(row.location.line)
+    output.append(byte: 0x2C)
+    output.append(row.step)
+    Self.append(row.epoch, &output)
+    Self.append(row.loss, &output)
+    Self.append(row.gradNorm, &output)
+    Self.append(row.learningRate, &output)
+    output.append(byte: 0x2C)
+    output.append(row.stepBasis.rawValue)
+    output.endLine()
+  }
+
+  private static func append(_ value: Double?, _ output: inout OutputBuffer) {
+    output.append(byte: 0x2C)
+    if let value { output.append(python: value) }
+  }
+
+  /// A CSV field, quoted when it holds a comma, a quote or a line break.
+  static func field(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    var quoted = "\""
+    for character in text {
+      quoted.append(character)
+      if character == "\"" { quoted.append("\"") }
+    }
+    return quoted + "\""
+  }
+}
