@@ -42,7 +42,7 @@ struct SeriesCommand: ParsableCommand {
       var builder = SeriesBuilder(loggingSteps: loggingSteps)
       renderer.startSource(file)
       do {
-        _ = try LogScanner.scanFile(file, allowBinary: binary) { event in
+        try InputLoader.load(file, allowBinary: binary) { event in
           if let row = builder.add(event) {
             renderer.write(row, into: &output)
           } else if case .note(let note) = event {

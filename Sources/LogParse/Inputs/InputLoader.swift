@@ -1,0 +1,22 @@
+/// Reads any supported input and hands its events to a consumer, in input order.
+///
+/// Each kind of input has its own reader; console logs go through ``LogScanner`` with every
+/// console format. New kinds are added here, one case each.
+public enum InputLoader {
+  /// Reads `path` as `kind` (detected from the path when `nil`).
+  ///
+  /// - Throws: ``InputError`` when the input cannot be opened or read, or is not of its kind;
+  ///   events read before the problem have been delivered.
+  public static func load(
+    _ path: String, as kind: InputKind? = nil, allowBinary: Bool = false, _ consume: (LogEvent) -> Void
+  ) throws(InputError) {
+    switch kind ?? InputKind.detect(path) {
+    case .consoleLog:
+      _ = try LogScanner.scanFile(path, allowBinary: allowBinary, consume)
+    case .checkpointDirectory:
+      throw InputError(path: path, kind: .isDirectory, detail: "Is a directory")
+    case let other:
+      throw InputError(path: path, kind: .malformed, detail: "reading \(other.rawValue) inputs is not supported yet")
+    }
+  }
+}
