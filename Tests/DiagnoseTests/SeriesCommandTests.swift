@@ -76,7 +76,7 @@ struct SeriesCommandTests {
     let messages = result.stderr.split(separator: "\n")
     #expect(messages.count == 2)
     #expect(messages.first == "diagnose: /nonexistent/run.log: No such file or directory")
-    #expect(messages.last == "diagnose: /tmp: Is a directory")
+    #expect(messages.last == "diagnose: /tmp: Is a directory, with no trainer_state.json in it or in checkpoint-N/ folders under it")
     #expect(result.lines.count == 31)
   }
 
