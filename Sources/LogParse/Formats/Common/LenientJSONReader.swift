@@ -107,6 +107,7 @@ public struct LenientJSONReader {
     }
     guard index > start, let value = NumberParser.parseDouble(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
     else {
+      if index == bytes.count && index > start { throw failure("the file ends inside a number (cut short?)") }
       index = start
       throw failure("unexpected \(describe()) where a value was expected")
     }
