@@ -30,8 +30,8 @@ public final class HuggingFaceBannerFormat: LogFormat {
       Total optimization steps = ([0-9][0-9,]*)|\
       Number of trainable parameters = ([0-9][0-9,]*)|\
       Training with DataParallel so batch size has been adjusted to: ([0-9][0-9,]*)|\
-      Continuing training from global step ([0-9]+)|\
-      Resuming training from checkpoint with epoch [0-9]+ and global step ([0-9]+)
+      Continuing training from global step ([0-9][0-9,]*)|\
+      Resuming training from checkpoint with epoch [0-9]+ and global step ([0-9][0-9,]*)
     """#
 
   public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
@@ -65,7 +65,7 @@ public final class HuggingFaceBannerFormat: LogFormat {
       }
       return .done
     }
-    for group in [12, 13] {
+    for group in [11, 12] {
       if let range = reader.range(ofGroup: group) {
         let step = NumberParser.parseInt(UnsafeRawBufferPointer(rebasing: bytes[range]))
         if let boundary = state.resume(at: segment.location, fromStep: step) { events.append(.runBoundary(boundary)) }
