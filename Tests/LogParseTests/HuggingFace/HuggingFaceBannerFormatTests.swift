@@ -66,6 +66,14 @@ struct HuggingFaceBannerFormatTests {
     #expect(starts.first?.location.line == 1)
   }
 
+  @Test("the same settings whatever the read size, with banners cut across chunks", arguments: [64, 100, 333])
+  func acrossChunks(_ readSize: Int) throws {
+    let log = String(repeating: "x\n", count: 50) + Self.banner(Self.variants[1]) + "{'loss': 1.0, 'learning_rate': 0.1, 'epoch': 0.1}\n"
+    let whole = settingValues(try scanEvents(log))
+    #expect(whole.count == 6)
+    #expect(settingValues(try scanEvents(log, readSize: readSize)) == whole)
+  }
+
   @Test("an evaluation block's Num examples is not the training set's")
   func evaluationBlock() throws {
     let log = Self.banner(Self.variants[0]) + "\n***** Running Evaluation *****\n  Num examples = 1098\n  Batch size = 6\n"

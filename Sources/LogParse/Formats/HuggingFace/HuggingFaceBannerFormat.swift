@@ -8,7 +8,8 @@
 /// ``RunBoundary`` events. Copies from other nodes are dropped through ``HuggingFaceRunState``.
 public final class HuggingFaceBannerFormat: LogFormat {
   public let name = "hf-banner"
-  private var finder: Matcher
+  private var bannerFinder: Matcher
+  private var labelFinder: Matcher
   private var reader: Matcher
   private let state: HuggingFaceRunState
 
@@ -36,21 +37,37 @@ public final class HuggingFaceBannerFormat: LogFormat {
 
   public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
     self.state = state
-    // The finder only needs the fixed words; the reader captures the values.
-    finder = try! Pattern(
-      #"\*\*\*\*\* Running |  Num |  Instantaneous batch|  Total |  Gradient Accumulation steps|  Number of trainable|  Training with DataParallel|  Continuing training from global|  Resuming training from checkpoint"#
+    // `*` is rare in logs, so the JIT skips to candidates at memchr speed; the label words are only
+    // searched after a banner (see `findCandidates`).
+    bannerFinder = try! Pattern(#"\*\*\*\*\* Running training \*\*\*\*\*|\*\*\*\*\* Running [A-Z]"#).makeMatcher()
+    labelFinder = try! Pattern(
+      #"Num examples = |Num Epochs = |Num update steps per epoch = |Instantaneous batch size per device = |Total train batch size \(|Gradient Accumulation steps = |Total optimization steps = |Number of trainable parameters = |Training with DataParallel|Continuing training from global|Resuming training from checkpoint"#
     ).makeMatcher()
     let pattern = Self.linePattern.split(separator: "\n").map { $0.hasSuffix("\\") ? String($0.dropLast()) : String($0) }
       .joined()
     reader = try! Pattern(pattern).makeMatcher()
   }
 
+  /// Banner lines only follow a `***** Running training *****` line, so the label words (whose
+  /// first letters are common) are searched only from the first banner in the chunk, or from the
+  /// chunk's start while a banner seen before is still open (no record logged since). The rest of
+  /// a log pays for one search on a rare byte.
   public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
     var start = 0
-    while let match = try? finder.firstMatch(in: bytes, from: start) {
+    var firstTrainingBanner: Int?
+    while let match = try? bannerFinder.firstMatch(in: bytes, from: start) {
+      offsets.append(match.lowerBound)
+      if firstTrainingBanner == nil, match.count > 20 { firstTrainingBanner = match.lowerBound }
+      start = match.upperBound
+    }
+    guard let from = state.inTrainingBanner ? 0 : firstTrainingBanner else { return }
+    let before = offsets.count
+    start = from
+    while let match = try? labelFinder.firstMatch(in: bytes, from: start) {
       offsets.append(match.lowerBound)
       start = match.upperBound
     }
+    if before > 0 && offsets.count > before { offsets.sort() }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
