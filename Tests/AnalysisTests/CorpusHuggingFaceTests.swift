@@ -19,6 +19,10 @@ enum HFCorpus {
 
   static var isAvailable: Bool { directory != nil }
 
+  /// `corpus/runs`, the real tiny runs, when present.
+  static let runs: URL? = directory.map { $0.deletingLastPathComponent().appendingPathComponent("runs") }
+    .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+
   static func file(_ prefix: String) -> String? {
     guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
       return nil
