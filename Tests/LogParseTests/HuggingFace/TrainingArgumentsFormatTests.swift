@@ -88,6 +88,20 @@ struct TrainingArgumentsFormatTests {
       ])
   }
 
+  @Test("script source quoted in a traceback is not a dump")
+  func tracebackSource() throws {
+    let log = """
+      Traceback (most recent call last):
+        File "train.py", line 40, in <module>
+          training_args = transformers.TrainingArguments(
+      per_device_train_batch_size=64,
+      )
+          main(TrainingArguments(learning_rate=1.0))
+
+      """
+    #expect(settings(try scanEvents(log)).isEmpty)
+  }
+
   @Test("a dump after logged steps is a new process: a run boundary, and its settings are stated again")
   func dumpAfterSteps() throws {
     let dump = "TrainingArguments(logging_steps=5, seed=1)\n"

@@ -30,7 +30,7 @@ public final class TrainingArgumentsFormat: LogFormat {
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
     guard let match = try? finder.firstMatch(in: bytes) else { return .done }
-    // Only a dump that a log line introduces, not the class name inside an error message.
+    if Self.isSourceCode(bytes, before: match.lowerBound) { return .done }
     let open = match.upperBound
     if let boundary = state.argumentsDump(at: segment.location) { events.append(.runBoundary(boundary)) }
     var rest = open
@@ -103,6 +103,21 @@ public final class TrainingArgumentsFormat: LogFormat {
       if nextKey == bytes.count { return }
       index = nextKey
     }
+  }
+
+  /// A traceback quoting the script (`args = TrainingArguments(`, `f(TrainingArguments(`) is code,
+  /// not a dump: the class name follows `=`, `(` or `,` there, and a log message elsewhere.
+  private static func isSourceCode(_ bytes: UnsafeRawBufferPointer, before start: Int) -> Bool {
+    var index = start
+    while index > 0, (bytes[index - 1] | 0x20) &- UInt8(ascii: "a") < 26 || bytes[index - 1] &- 0x30 < 10
+      || bytes[index - 1] == UInt8(ascii: "_") || bytes[index - 1] == UInt8(ascii: ".")
+    {
+      index -= 1
+    }
+    while index > 0, bytes[index - 1] == 0x20 { index -= 1 }
+    guard index > 0 else { return false }
+    let previous = bytes[index - 1]
+    return previous == UInt8(ascii: "=") || previous == UInt8(ascii: "(") || previous == UInt8(ascii: ",")
   }
 
   /// The index of the `=` after an identifier starting at `start`, if that is what is there.
