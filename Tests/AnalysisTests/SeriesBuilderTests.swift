@@ -73,6 +73,13 @@ struct SeriesSegmentTests {
     #expect([setting("logging_steps", .double(5.0)), dict()].compactMap { given.add($0) }.map(\.step) == [3])
   }
 
+  @Test("logging_steps below 1 is a fraction of max_steps, rounded up as HF does")
+  func loggingFraction() {
+    var builder = SeriesBuilder()
+    let events = [setting("logging_steps", .double(0.1)), setting("max_steps", .int(95)), dict(), dict()]
+    #expect(events.compactMap { builder.add($0) }.map(\.step) == [10, 20])
+  }
+
   @Test("logging_first_step puts the first record at step 1, then on the logging_steps grid")
   func loggingFirstStep() {
     var builder = SeriesBuilder()

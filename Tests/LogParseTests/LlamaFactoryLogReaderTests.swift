@@ -35,5 +35,16 @@ struct LlamaFactoryLogReaderTests {
     let note = try #require(notes(events).first)
     #expect(note.location.line == 6)
     #expect(note.kind == .incompleteRecord)
+    #expect(boundaries(events).isEmpty)
+  }
+
+  @Test("current_steps going back is a new run appended to the file")
+  func restart() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let lines = [10, 20, 10].map { "{\"current_steps\": \($0), \"total_steps\": 20, \"loss\": 1.0, \"lr\": 1e-05, \"epoch\": 0.5}" }
+    let events = try loadEvents(try folder.write(lines.joined(separator: "\n") + "\n", to: "trainer_log.jsonl"))
+    let found = boundaries(events)
+    #expect(found.count == 1 && found.first?.reason == .stepWentBack && found.first?.location.line == 3)
   }
 }

@@ -51,6 +51,10 @@ public struct SeriesBuilder: Sendable {
   /// `logging_steps` given by the caller; it wins over any the input states.
   public let loggingSteps: Int?
   private var statedLoggingSteps: Int?
+  /// `logging_steps` below 1 is a fraction of the run's steps (TrainingArguments' docs); HF turns it
+  /// into `ceil(max_steps × fraction)` once it knows `max_steps`.
+  private var loggingFraction: Double?
+  private var maxSteps: Int?
   private var loggingFirstStep = false
   private var recordCount = 0
   private var lastStep = 0
@@ -69,7 +73,11 @@ public struct SeriesBuilder: Sendable {
   }
 
   /// The `logging_steps` in effect: the caller's, else the one the input stated last.
-  public var effectiveLoggingSteps: Int? { loggingSteps ?? statedLoggingSteps }
+  public var effectiveLoggingSteps: Int? {
+    if let steps = loggingSteps ?? statedLoggingSteps { return steps }
+    guard let loggingFraction, let maxSteps else { return nil }
+    return Int((Double(maxSteps) * loggingFraction).rounded(.up))
+  }
 
   /// The row for `event` when it is a training step, else `nil`; other events update the state.
   public mutating func add(_ event: LogEvent) -> SeriesRow? {
@@ -130,7 +138,14 @@ public struct SeriesBuilder: Sendable {
   private mutating func learn(_ setting: SettingEvent) {
     switch setting.name {
     case "logging_steps":
-      if let value = setting.value.intValue, value > 0 { statedLoggingSteps = value }
+      if let value = setting.value.intValue, value > 0 {
+        statedLoggingSteps = value
+      } else if let fraction = setting.value.doubleValue, fraction > 0, fraction < 1 {
+        statedLoggingSteps = nil
+        loggingFraction = fraction
+      }
+    case "max_steps":
+      if let value = setting.value.intValue, value > 0 { maxSteps = value }
     case "logging_first_step":
       if case .bool(let flag) = setting.value { loggingFirstStep = flag }
     default: break

@@ -8,6 +8,7 @@ public enum LlamaFactoryLogReader {
   public static func read(_ path: String, _ consume: (LogEvent) -> Void) throws(InputError) {
     let bytes = try WholeFileReader.contents(of: path)
     var statedTotal = false
+    var lastStep: Int?
     var line = 0
     var start = 0
     while start < bytes.count {
@@ -38,6 +39,11 @@ public enum LlamaFactoryLogReader {
               text: "\"total_steps\": \(total)")))
       }
       let step = record["current_steps"]?.int
+      if let step, let last = lastStep, step < last {
+        // A new run appended to the same file (a resumed run continues the count).
+        consume(.runBoundary(RunBoundary(location: location, kind: .start, reason: .stepWentBack)))
+      }
+      if let step { lastStep = step }
       if let evalLoss = record.number("eval_loss") {
         consume(.evaluation(Evaluation(location: location, step: step, epoch: record.number("epoch"), loss: evalLoss)))
       }
