@@ -106,7 +106,7 @@ public final class HuggingFaceDictFormat: LogFormat {
       let prefix = LinePrefix.parse(bytes)
       step.rank = prefix.rank
       let (accepted, restart) = state.accept(
-        .training, epoch: step.epoch, values: [step.loss, step.gradNorm, step.learningRate],
+        .training, epoch: step.epoch, values: .init(step.loss, step.gradNorm, step.learningRate),
         identity: HuggingFaceRunState.identity(prefix, in: bytes), at: segment.location)
       if let restart { events.append(.runBoundary(restart)) }
       if accepted { events.append(.trainingStep(step)) }
@@ -123,7 +123,7 @@ public final class HuggingFaceDictFormat: LogFormat {
       }
       let prefix = LinePrefix.parse(bytes)
       let accepted = state.accept(
-        .evaluation, epoch: evaluation.epoch, values: [evaluation.loss],
+        .evaluation, epoch: evaluation.epoch, values: .init(evaluation.loss),
         identity: HuggingFaceRunState.identity(prefix, in: bytes), at: segment.location
       ).accepted
       if accepted { events.append(.evaluation(evaluation)) }

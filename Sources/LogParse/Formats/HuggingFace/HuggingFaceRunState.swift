@@ -29,12 +29,27 @@ public final class HuggingFaceRunState {
   public init() {}
 
   /// A group of records that are copies of one another: the same kind and epoch, printed by
-  /// distinct ranks or nodes (or with identical values).
+  /// distinct ranks or nodes (or with identical values). The printers seen are kept apart in
+  /// `groupPrinters`, reused from group to group, so that no record allocates.
   private struct Group {
     var kind: RecordKind
     var epochBits: UInt64?
-    var identities: Set<Int>
-    var values: [UInt64]
+    var values: RecordValues
+  }
+
+  private var groupPrinters: [Int] = []
+
+  /// The values that tell two records apart, as bit patterns (so that NaN equals NaN).
+  struct RecordValues: Equatable {
+    var first: UInt64
+    var second: UInt64
+    var third: UInt64
+
+    init(_ first: Double?, _ second: Double? = nil, _ third: Double? = nil) {
+      self.first = first?.bitPattern ?? UInt64.max
+      self.second = second?.bitPattern ?? UInt64.max
+      self.third = third?.bitPattern ?? UInt64.max
+    }
   }
 
   enum RecordKind { case training, evaluation }
@@ -109,15 +124,13 @@ public final class HuggingFaceRunState {
   /// training record whose epoch fell to half or less of the last one (same printer) means a
   /// run restarted in the same file without a visible banner: that boundary is returned too.
   func accept(
-    _ kind: RecordKind, epoch: Double?, values: [Double?], identity: Int, at location: SourceLocation
+    _ kind: RecordKind, epoch: Double?, values: RecordValues, identity: Int, at location: SourceLocation
   ) -> (accepted: Bool, restart: RunBoundary?) {
     let epochBits = epoch?.bitPattern
-    let bits = values.map { $0?.bitPattern ?? UInt64.max }
-    if var current = group, current.kind == kind, current.epochBits == epochBits,
-      !current.identities.contains(identity) || current.values == bits
+    if let current = group, current.kind == kind, current.epochBits == epochBits,
+      !groupPrinters.contains(identity) || current.values == values
     {
-      current.identities.insert(identity)
-      group = current
+      groupPrinters.append(identity)
       noteDuplicate(at: location, &duplicateRecords)
       return (false, nil)
     }
@@ -131,7 +144,9 @@ public final class HuggingFaceRunState {
       }
       lastEpoch = (epoch, identity)
     }
-    group = Group(kind: kind, epochBits: epochBits, identities: [identity], values: bits)
+    group = Group(kind: kind, epochBits: epochBits, values: values)
+    groupPrinters.removeAll(keepingCapacity: true)
+    groupPrinters.append(identity)
     recordAccepted()
     return (true, restart)
   }
