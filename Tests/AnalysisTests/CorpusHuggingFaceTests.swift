@@ -177,7 +177,8 @@ struct CorpusHuggingFaceTests {
     var stated: [String: SettingValue] = [:]
     var seen = Set<String>()
     for entry in table.entries {
-      #expect(seen.insert("\(entry.event.source.rawValue)/\(entry.event.name)").inserted, "\(entry.event.name) stated twice")
+      #expect(
+        seen.insert("\(entry.event.source.rawValue)/\(entry.event.name)").inserted, "\(entry.event.name) stated twice")
       stated[entry.event.name] = entry.event.value.intValue.map(SettingValue.int) ?? entry.event.value
     }
     let normalised = expected.settings.mapValues { $0.intValue.map(SettingValue.int) ?? $0 }

@@ -25,7 +25,9 @@ struct CorpusRunsTests {
     return (rows, table)
   }
 
-  @Test("console steps (numbered by the stated logging_steps) equal trainer_state.json's; settings match truth.json", arguments: runs)
+  @Test(
+    "console steps (numbered by the stated logging_steps) equal trainer_state.json's; settings match truth.json",
+    arguments: runs)
   func run(_ name: String) throws {
     let folder = try #require(HFCorpus.runs).appendingPathComponent(name)
     let console = try Self.series(folder.appendingPathComponent("train.log").path)
@@ -34,10 +36,13 @@ struct CorpusRunsTests {
     #expect(console.rows.map(\.step) == state.rows.map(\.step))
     #expect(console.rows.allSatisfy { $0.stepBasis == .loggingSteps && $0.run == 1 })
     let truth = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("truth.json"))) as? [String: Any])
+      try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("truth.json")))
+        as? [String: Any])
     let table = console.table
-    #expect(table.last("per_device_train_batch_size")?.event.value.intValue == truth["per_device_train_batch_size"] as? Int)
-    #expect(table.last("gradient_accumulation_steps")?.event.value.intValue == truth["gradient_accumulation_steps"] as? Int)
+    #expect(
+      table.last("per_device_train_batch_size")?.event.value.intValue == truth["per_device_train_batch_size"] as? Int)
+    #expect(
+      table.last("gradient_accumulation_steps")?.event.value.intValue == truth["gradient_accumulation_steps"] as? Int)
     #expect(table.last("total_batch_size")?.event.value.intValue == truth["total_train_batch_size"] as? Int)
     #expect(table.last("max_steps")?.event.value.intValue == truth["max_steps"] as? Int)
     #expect(table.last("learning_rate")?.event.value.doubleValue == truth["learning_rate"] as? Double)

@@ -42,7 +42,8 @@ struct SettingsTableTests {
   @Test("a stated world size gives the total batch instead")
   func totalFromWorld() {
     let table = table([
-      ("per_device_train_batch_size", .int(8), .launchCommand), ("gradient_accumulation_steps", .int(4), .launchCommand),
+      ("per_device_train_batch_size", .int(8), .launchCommand),
+      ("gradient_accumulation_steps", .int(4), .launchCommand),
       ("world_size", .int(2), .launcher),
     ])
     #expect(table.derived.map(\.name) == ["total_batch_size"])
@@ -51,7 +52,9 @@ struct SettingsTableTests {
 
   @Test("a trainer_state alone: GAS and world size are listed as unknown, not invented")
   func trainerStateOnly() {
-    let table = table([("per_device_train_batch_size", .int(6), .trainerState), ("logging_steps", .int(500), .trainerState)])
+    let table = table([
+      ("per_device_train_batch_size", .int(6), .trainerState), ("logging_steps", .int(500), .trainerState),
+    ])
     #expect(table.derived.isEmpty)
     #expect(table.missing.map(\.name) == ["gradient_accumulation_steps", "world_size"])
     #expect(table.missing.first?.reason.contains("not stored in trainer_state.json") == true)

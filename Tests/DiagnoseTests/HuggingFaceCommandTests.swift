@@ -50,12 +50,15 @@ struct HuggingFaceCommandTests {
     #expect(jsonl.lines[2].contains("\"loss\":NaN,\"grad_norm\":Infinity"))
   }
 
-  @Test("a cut trainer_state.json and one that is not JSON: a message each with the byte offset, exit 2, the others still read")
+  @Test(
+    "a cut trainer_state.json and one that is not JSON: a message each with the byte offset, exit 2, the others still read"
+  )
   func badStates() throws {
     let folder = try Self.folder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let cut = try Self.write(String(Self.state.prefix(120)), folder.appendingPathComponent("cut/trainer_state.json"))
-    let notJSON = try Self.write("<html>502 Bad Gateway</html>\n", folder.appendingPathComponent("web/trainer_state.json"))
+    let notJSON = try Self.write(
+      "<html>502 Bad Gateway</html>\n", folder.appendingPathComponent("web/trainer_state.json"))
     let good = try Self.write(Self.state, folder.appendingPathComponent("good/trainer_state.json"))
     let result = try DiagnoseProcess.run(["series", cut, notJSON, good])
     #expect(result.status == 2)
@@ -123,7 +126,8 @@ struct HuggingFaceCommandTests {
     #expect(derivedLine.split(separator: " ").prefix(3) == ["world_size", "4", "derived"])
     #expect(
       derivedLine.hasSuffix(
-        "derived  world_size 4 = total_batch_size 32 ÷ (per_device_train_batch_size 4 × gradient_accumulation_steps 2)"))
+        "derived  world_size 4 = total_batch_size 32 ÷ (per_device_train_batch_size 4 × gradient_accumulation_steps 2)")
+    )
     let json = try DiagnoseProcess.run(["settings", "--format", "json", url.path])
     #expect(json.status == 0)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -134,7 +138,9 @@ struct HuggingFaceCommandTests {
     #expect(steps["source"] as? String == "hf-banner")
     #expect(steps["text"] as? String == "Total optimization steps = 31")
     let derived = try #require((object["derived"] as? [[String: Any]])?.first)
-    #expect(derived["name"] as? String == "world_size" && derived["value"] as? Int == 4 && derived["derived"] as? Bool == true)
+    #expect(
+      derived["name"] as? String == "world_size" && derived["value"] as? Int == 4 && derived["derived"] as? Bool == true
+    )
   }
 
   @Test("settings on a trainer_state.json says GAS and world size are not in it")
@@ -156,7 +162,9 @@ struct HuggingFaceCommandTests {
     let file = try #require(SharedCorpus.file("07-"))
     let result = try DiagnoseProcess.run(["settings", file.path])
     #expect(result.status == 0)
-    let banner = result.lines.filter { $0.contains(" hf-banner ") }.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+    let banner = result.lines.filter { $0.contains(" hf-banner ") }.map {
+      $0.split(separator: " ").prefix(2).joined(separator: " ")
+    }
     #expect(
       banner == [
         "num_examples 3290", "num_train_epochs 10", "per_device_train_batch_size 6", "total_batch_size 6",

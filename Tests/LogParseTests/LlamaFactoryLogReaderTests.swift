@@ -42,7 +42,9 @@ struct LlamaFactoryLogReaderTests {
   func restart() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let lines = [10, 20, 10].map { "{\"current_steps\": \($0), \"total_steps\": 20, \"loss\": 1.0, \"lr\": 1e-05, \"epoch\": 0.5}" }
+    let lines = [10, 20, 10].map {
+      "{\"current_steps\": \($0), \"total_steps\": 20, \"loss\": 1.0, \"lr\": 1e-05, \"epoch\": 0.5}"
+    }
     let events = try loadEvents(try folder.write(lines.joined(separator: "\n") + "\n", to: "trainer_log.jsonl"))
     let found = boundaries(events)
     #expect(found.count == 1 && found.first?.reason == .stepWentBack && found.first?.location.line == 3)

@@ -60,13 +60,15 @@ public struct SettingsTable: Sendable {
       result.append(
         Derived(
           name: "world_size", value: .int(t / (b * g)),
-          arithmetic: "world_size \(t / (b * g)) = total_batch_size \(t) ÷ (\(batchName) \(b) × gradient_accumulation_steps \(g))",
+          arithmetic:
+            "world_size \(t / (b * g)) = total_batch_size \(t) ÷ (\(batchName) \(b) × gradient_accumulation_steps \(g))",
           inputs: [total, perDevice, accumulation]))
     } else if last("total_batch_size") == nil, let world = last("world_size"), let w = world.event.value.intValue {
       result.append(
         Derived(
           name: "total_batch_size", value: .int(b * g * w),
-          arithmetic: "total_batch_size \(b * g * w) = \(batchName) \(b) × gradient_accumulation_steps \(g) × world_size \(w)",
+          arithmetic:
+            "total_batch_size \(b * g * w) = \(batchName) \(b) × gradient_accumulation_steps \(g) × world_size \(w)",
           inputs: [perDevice, accumulation, world]))
     }
     return result
@@ -78,7 +80,9 @@ public struct SettingsTable: Sendable {
     guard entries.contains(where: { $0.event.source == .trainerState }) else { return [] }
     var result: [Missing] = []
     let reason = "not stored in trainer_state.json; give the console log or the launch command too"
-    if last("gradient_accumulation_steps") == nil { result.append(Missing(name: "gradient_accumulation_steps", reason: reason)) }
+    if last("gradient_accumulation_steps") == nil {
+      result.append(Missing(name: "gradient_accumulation_steps", reason: reason))
+    }
     if last("world_size") == nil && !derived.contains(where: { $0.name == "world_size" }) {
       result.append(Missing(name: "world_size", reason: reason))
     }

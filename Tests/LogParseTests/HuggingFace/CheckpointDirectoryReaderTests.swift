@@ -7,7 +7,9 @@ import Testing
 struct CheckpointDirectoryReaderTests {
   /// A state holding training entries for `steps` (loss = step / 100).
   static func state(globalStep: Int, steps: [Int]) -> String {
-    let entries = steps.map { "    {\"epoch\": 0.1, \"learning_rate\": 1e-05, \"loss\": \(Double($0) / 100), \"step\": \($0)}" }
+    let entries = steps.map {
+      "    {\"epoch\": 0.1, \"learning_rate\": 1e-05, \"loss\": \(Double($0) / 100), \"step\": \($0)}"
+    }
     return """
       {
         "global_step": \(globalStep),
@@ -66,7 +68,9 @@ struct CheckpointDirectoryReaderTests {
     defer { folder.remove() }
     try folder.write("hello", to: "notes.txt")
     let error = #expect(throws: InputError.self) { try loadEvents(folder.url.path) }
-    #expect(error?.description == "\(folder.url.path): Is a directory, with no trainer_state.json in it or in checkpoint-N/ folders under it")
+    #expect(
+      error?.description
+        == "\(folder.url.path): Is a directory, with no trainer_state.json in it or in checkpoint-N/ folders under it")
   }
 }
 
@@ -78,7 +82,9 @@ struct LenientJSONReaderTests {
 
   @Test("Python's bare NaN, Infinity and -Infinity, escapes, nesting")
   func values() throws {
-    let value = try parse(#"{"a": [NaN, Infinity, -Infinity, -1.5e-3, 7], "b": "x\"\u00e9\n", "c": {"d": null, "e": true}}"#).get()
+    let value = try parse(
+      #"{"a": [NaN, Infinity, -Infinity, -1.5e-3, 7], "b": "x\"\u00e9\n", "c": {"d": null, "e": true}}"#
+    ).get()
     let object = try #require(value.object)
     let list = try #require(object["a"]?.array)
     #expect(list[0].double?.isNaN == true)
@@ -89,16 +95,18 @@ struct LenientJSONReaderTests {
     #expect(object["c"]?.object?["e"] == .bool(true))
   }
 
-  @Test("errors say where", arguments: [
-    ("{\"a\": [1, 2", 11, "ends inside an array"),
-    ("{\"a\": \"open", 11, "ends inside the string"),
-    ("{\"a\": nan}", 6, "unexpected 'n'"),
-    ("[1 2]", 3, "expected ',' or ']'"),
-    ("{} x", 3, "after the JSON value"),
-    ("", 0, "ends where a value was expected"),
-    ("[1, 2.5e", 8, "ends inside a number"),
-    ("{\"a\": Infin", 11, "ends inside 'Infinity'"),
-  ])
+  @Test(
+    "errors say where",
+    arguments: [
+      ("{\"a\": [1, 2", 11, "ends inside an array"),
+      ("{\"a\": \"open", 11, "ends inside the string"),
+      ("{\"a\": nan}", 6, "unexpected 'n'"),
+      ("[1 2]", 3, "expected ',' or ']'"),
+      ("{} x", 3, "after the JSON value"),
+      ("", 0, "ends where a value was expected"),
+      ("[1, 2.5e", 8, "ends inside a number"),
+      ("{\"a\": Infin", 11, "ends inside 'Infinity'"),
+    ])
   func errors(_ text: String, _ offset: Int, _ words: String) {
     guard case .failure(let failure) = parse(text) else {
       Issue.record("parsed \(text)")

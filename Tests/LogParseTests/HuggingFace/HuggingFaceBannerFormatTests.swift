@@ -18,7 +18,8 @@ struct HuggingFaceBannerFormatTests {
   static let variants: [Variant] = [
     Variant(name: "plain 4.30", prefix: "", dataParallel: false, updateStepsPerEpoch: false, trainableParameters: true),
     Variant(
-      name: "explicit format, 2021 (no trainable parameters)", prefix: "[INFO|trainer.py:1143] 2021-05-25 06:30:55,249 >> ",
+      name: "explicit format, 2021 (no trainable parameters)",
+      prefix: "[INFO|trainer.py:1143] 2021-05-25 06:30:55,249 >> ",
       dataParallel: false, updateStepsPerEpoch: false, trainableParameters: false),
     Variant(
       name: "4.46 with the DataParallel line", prefix: "[INFO|trainer.py:2314] 2024-11-01 10:00:00,000 >> ",
@@ -68,7 +69,9 @@ struct HuggingFaceBannerFormatTests {
 
   @Test("the same settings whatever the read size, with banners cut across chunks", arguments: [64, 100, 333])
   func acrossChunks(_ readSize: Int) throws {
-    let log = String(repeating: "x\n", count: 50) + Self.banner(Self.variants[1]) + "{'loss': 1.0, 'learning_rate': 0.1, 'epoch': 0.1}\n"
+    let log =
+      String(repeating: "x\n", count: 50) + Self.banner(Self.variants[1])
+      + "{'loss': 1.0, 'learning_rate': 0.1, 'epoch': 0.1}\n"
     let whole = settingValues(try scanEvents(log))
     #expect(whole.count == 6)
     #expect(settingValues(try scanEvents(log, readSize: readSize)) == whole)
@@ -76,20 +79,22 @@ struct HuggingFaceBannerFormatTests {
 
   @Test("an evaluation block's Num examples is not the training set's")
   func evaluationBlock() throws {
-    let log = Self.banner(Self.variants[0]) + "\n***** Running Evaluation *****\n  Num examples = 1098\n  Batch size = 6\n"
+    let log =
+      Self.banner(Self.variants[0]) + "\n***** Running Evaluation *****\n  Num examples = 1098\n  Batch size = 6\n"
     let events = try scanEvents(log)
     #expect(settings(events).filter { $0.name == "num_examples" }.map(\.value) == [.int(12141)])
   }
 
   @Test("4.46 resume lines: the run resumes from the stated global step")
   func resume446() throws {
-    let log = Self.banner(Self.variants[2]) + """
-      [INFO|trainer.py:2340] 2024-11-01 10:00:00,000 >>   Continuing training from checkpoint, will skip to saved global_step
-      [INFO|trainer.py:2341] 2024-11-01 10:00:00,000 >>   Continuing training from epoch 1
-      [INFO|trainer.py:2342] 2024-11-01 10:00:00,000 >>   Continuing training from global step 2000
-      [INFO|trainer.py:2343] 2024-11-01 10:00:00,000 >>   Will skip the first 1 epochs then the first 168 batches in the first epoch.
+    let log =
+      Self.banner(Self.variants[2]) + """
+        [INFO|trainer.py:2340] 2024-11-01 10:00:00,000 >>   Continuing training from checkpoint, will skip to saved global_step
+        [INFO|trainer.py:2341] 2024-11-01 10:00:00,000 >>   Continuing training from epoch 1
+        [INFO|trainer.py:2342] 2024-11-01 10:00:00,000 >>   Continuing training from global step 2000
+        [INFO|trainer.py:2343] 2024-11-01 10:00:00,000 >>   Will skip the first 1 epochs then the first 168 batches in the first epoch.
 
-      """
+        """
     let found = boundaries(try scanEvents(log))
     #expect(found.map(\.kind) == [.start, .resume])
     #expect(found.last?.fromStep == 2000 && found.last?.location.line == 12)
@@ -97,7 +102,8 @@ struct HuggingFaceBannerFormatTests {
 
   @Test("5.24 resume line")
   func resume524() throws {
-    let log = Self.banner(Self.variants[3])
+    let log =
+      Self.banner(Self.variants[3])
       + "[transformers]   Resuming training from checkpoint with epoch 1 and global step 1,200\n"
     let found = boundaries(try scanEvents(log))
     #expect(found.map(\.kind) == [.start, .resume])
@@ -119,7 +125,10 @@ struct HuggingFaceBannerFormatTests {
     #expect(settings(events).count == 6)
     #expect(summaries(events).count == 1)
     let note = try #require(notes(events).first { $0.kind == .duplicates })
-    #expect(note.message == "1 log dicts, 15 banner or resume lines, 90 setting lines repeated by other ranks or nodes; each was counted once")
+    #expect(
+      note.message
+        == "1 log dicts, 15 banner or resume lines, 90 setting lines repeated by other ranks or nodes; each was counted once"
+    )
   }
 
   @Test("a new banner after logged steps starts a second run; its settings are stated again")

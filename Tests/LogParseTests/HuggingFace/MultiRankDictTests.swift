@@ -26,7 +26,9 @@ struct MultiRankDictTests {
     #expect(note.message.hasPrefix("3 log dicts"))
   }
 
-  @Test("srun labels, torchrun [defaultN]: and [rankN]: prefixes: one step each", arguments: ["0: ", "[default0]:", "[rank0]: "])
+  @Test(
+    "srun labels, torchrun [defaultN]: and [rankN]: prefixes: one step each",
+    arguments: ["0: ", "[default0]:", "[rank0]: "])
   func rankPrefixes(_ first: String) throws {
     let second = first.replacingOccurrences(of: "0", with: "1")
     let dict = "{'loss': 1.5, 'grad_norm': 0.5, 'learning_rate': 2e-05, 'epoch': 0.1}"

@@ -135,7 +135,8 @@ public struct LenientJSONReader {
       index += 1
     }
     index = bytes.count
-    throw Failure(offset: bytes.count, message: "the file ends inside the string that starts at byte \(open) (cut short?)")
+    throw Failure(
+      offset: bytes.count, message: "the file ends inside the string that starts at byte \(open) (cut short?)")
   }
 
   private mutating func readEscape(into scalars: inout [UInt8]) throws(Failure) {
@@ -151,7 +152,8 @@ public struct LenientJSONReader {
     case UInt8(ascii: "f"): scalars.append(0x0C)
     case UInt8(ascii: "u"):
       guard index + 4 <= bytes.count,
-        let code = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<index + 4]), as: UTF8.self), radix: 16)
+        let code = UInt32(
+          String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<index + 4]), as: UTF8.self), radix: 16)
       else { throw failure("malformed \\u escape") }
       index += 4
       // Surrogate halves cannot stand alone in UTF-8; they become U+FFFD, which is harmless for keys we read.

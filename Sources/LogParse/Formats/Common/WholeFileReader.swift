@@ -34,7 +34,8 @@ enum WholeFileReader {
       if count == 0 { break }
       bytes.append(contentsOf: block[0..<count])
       if bytes.count > maximumSize {
-        throw InputError(path: path, kind: .malformed, detail: "larger than \(maximumSize >> 20) MiB; not a training-state file")
+        throw InputError(
+          path: path, kind: .malformed, detail: "larger than \(maximumSize >> 20) MiB; not a training-state file")
       }
     }
     return bytes

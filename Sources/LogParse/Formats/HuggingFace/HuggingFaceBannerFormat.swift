@@ -43,8 +43,10 @@ public final class HuggingFaceBannerFormat: LogFormat {
     labelFinder = try! Pattern(
       #"Num examples = |Num Epochs = |Num update steps per epoch = |Instantaneous batch size per device = |Total train batch size \(|Gradient Accumulation steps = |Total optimization steps = |Number of trainable parameters = |Training with DataParallel|Continuing training from global|Resuming training from checkpoint"#
     ).makeMatcher()
-    let pattern = Self.linePattern.split(separator: "\n").map { $0.hasSuffix("\\") ? String($0.dropLast()) : String($0) }
-      .joined()
+    let pattern = Self.linePattern.split(separator: "\n").map {
+      $0.hasSuffix("\\") ? String($0.dropLast()) : String($0)
+    }
+    .joined()
     reader = try! Pattern(pattern).makeMatcher()
   }
 
@@ -116,7 +118,9 @@ extension String {
   /// Without leading and trailing spaces, tabs and carriage returns.
   func trimmingSpaces() -> String {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+      return ""
+    }
     return String(self[first...last])
   }
 }

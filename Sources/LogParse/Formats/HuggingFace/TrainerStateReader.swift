@@ -71,7 +71,9 @@ public enum TrainerStateReader {
       case .evaluation:
         consume(
           .evaluation(
-            Evaluation(location: location, step: entry["step"]?.int, epoch: entry.number("epoch"), loss: entry.number("eval_loss"))))
+            Evaluation(
+              location: location, step: entry["step"]?.int, epoch: entry.number("epoch"),
+              loss: entry.number("eval_loss"))))
       case .summary:
         consume(
           .trainingSummary(
@@ -121,7 +123,9 @@ public enum TrainerStateReader {
       if key.hasPrefix("eval_") { return .evaluation }
       if key.hasPrefix("predict_") || key.hasPrefix("test_") { return .other }
       if key == "train_runtime" || key == "train_loss" { kind = .summary }
-      if kind == .other, key == "loss" || key == "grad_norm" || key == "learning_rate" || key == "lr" { kind = .training }
+      if kind == .other, key == "loss" || key == "grad_norm" || key == "learning_rate" || key == "lr" {
+        kind = .training
+      }
     }
     return kind
   }

@@ -109,8 +109,9 @@ public final class TrainingArgumentsFormat: LogFormat {
   /// not a dump: the class name follows `=`, `(` or `,` there, and a log message elsewhere.
   private static func isSourceCode(_ bytes: UnsafeRawBufferPointer, before start: Int) -> Bool {
     var index = start
-    while index > 0, (bytes[index - 1] | 0x20) &- UInt8(ascii: "a") < 26 || bytes[index - 1] &- 0x30 < 10
-      || bytes[index - 1] == UInt8(ascii: "_") || bytes[index - 1] == UInt8(ascii: ".")
+    while index > 0,
+      (bytes[index - 1] | 0x20) &- UInt8(ascii: "a") < 26 || bytes[index - 1] &- 0x30 < 10
+        || bytes[index - 1] == UInt8(ascii: "_") || bytes[index - 1] == UInt8(ascii: ".")
     {
       index -= 1
     }
@@ -125,7 +126,8 @@ public final class TrainingArgumentsFormat: LogFormat {
     var index = start
     while index < bytes.count {
       let byte = bytes[index]
-      let isIdentifier = (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte == UInt8(ascii: "_") || (index > start && byte &- 0x30 < 10)
+      let isIdentifier =
+        (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte == UInt8(ascii: "_") || (index > start && byte &- 0x30 < 10)
       if !isIdentifier { break }
       index += 1
     }
