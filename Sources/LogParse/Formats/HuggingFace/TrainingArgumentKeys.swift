@@ -18,10 +18,11 @@ enum TrainingArgumentKeys {
     if Key.equals(text, "None") || text.isEmpty { return nil }
     switch kind {
     case .int:
+      // 5.x types `logging_steps` and `warmup_steps` as floats (`logging_steps=1.0`, and
+      // `warmup_steps=0.05` as a ratio): kept as written, as a double.
       if let int = NumberParser.parseInt(text) { return .int(int) }
       return NumberParser.parseDouble(text).map(SettingValue.double)
     case .double:
-      // `logging_steps=500` may be written as a float in 4.3x (`500.0`), an int elsewhere.
       if let double = NumberParser.parseDouble(text) { return .double(double) }
       return nil
     case .bool:
