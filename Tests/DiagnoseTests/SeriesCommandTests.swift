@@ -3,16 +3,16 @@ import Testing
 
 @Suite("diagnose series, end to end")
 struct SeriesCommandTests {
-  static let header = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis"
+  static let header = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run"
 
-  @Test("the sample log gives one CSV row per training dict and none for evals or the summary")
+  @Test("the sample log gives one CSV row per training dict (numbered by its logging_steps), none for evals or the summary")
   func sampleLog() throws {
     let result = try DiagnoseProcess.run(["series", "SampleLogs/hf-sft-console.log"])
     #expect(result.status == 0)
     #expect(result.lines.first == Substring(Self.header))
     let rows = result.lines.dropFirst()
     #expect(rows.count == 30)
-    #expect(rows.allSatisfy { $0.hasPrefix("SampleLogs/hf-sft-console.log,") && $0.hasSuffix(",order") })
+    #expect(rows.allSatisfy { $0.hasPrefix("SampleLogs/hf-sft-console.log,") && $0.hasSuffix(",logging_steps,1") })
     #expect(result.stderr.isEmpty)
   }
 
@@ -56,7 +56,9 @@ struct SeriesCommandTests {
     let result = try DiagnoseProcess.run(["series", "--format", "jsonl", "SampleLogs/hf-sft-console.log"])
     let first = try #require(result.lines.first)
     let object = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]
-    #expect(object?["step"] as? Int == 1)
+    // The sample's TrainingArguments dump states logging_steps=10.
+    #expect(object?["step"] as? Int == 10)
+    #expect(object?["run"] as? Int == 1)
     #expect(object?["source"] as? String == "SampleLogs/hf-sft-console.log")
     #expect((object?["loss"] as? Double).map { $0 > 1.5 } == true)
   }
@@ -66,7 +68,7 @@ struct SeriesCommandTests {
     let log = "{'loss': 2.5, 'learning_rate': 0.001, 'epoch': 0.5}\r\n"
     let result = try DiagnoseProcess.run(["series", "-"], stdin: Data(log.utf8))
     #expect(result.status == 0)
-    #expect(result.lines.last == "-,1,1,0.5,2.5,,0.001,order")
+    #expect(result.lines.last == "-,1,1,0.5,2.5,,0.001,order,1")
   }
 
   @Test("a missing file and a directory: one clear line each naming the path, exit 2, other files still read")
@@ -76,7 +78,7 @@ struct SeriesCommandTests {
     let messages = result.stderr.split(separator: "\n")
     #expect(messages.count == 2)
     #expect(messages.first == "diagnose: /nonexistent/run.log: No such file or directory")
-    #expect(messages.last == "diagnose: /tmp: Is a directory")
+    #expect(messages.last == "diagnose: /tmp: Is a directory, with no trainer_state.json in it or in checkpoint-N/ folders under it")
     #expect(result.lines.count == 31)
   }
 

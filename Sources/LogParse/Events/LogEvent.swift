@@ -126,6 +126,8 @@ public struct ParseNote: Sendable {
     case cutSegment = "cut-segment"
     case incompleteRecord = "incomplete-record"
     case unreadableValue = "unreadable-value"
+    /// Records, banners or settings printed again by other ranks or nodes, counted once.
+    case duplicates
   }
 
   public var location: SourceLocation

@@ -56,6 +56,8 @@ public enum SettingSource: String, Sendable, Codable {
   case hfTrainingArguments = "hf-training-arguments"
   /// `trainer_state.json`.
   case trainerState = "trainer-state"
+  /// LLaMA-Factory's `trainer_log.jsonl` (`total_steps`).
+  case llamaFactoryLog = "llamafactory-log"
   /// DeepSpeed's `DeepSpeedEngine configuration:` dump or its `json = {…}` block.
   case deepSpeedEngineDump = "deepspeed-engine-dump"
   /// A DeepSpeed JSON config file.

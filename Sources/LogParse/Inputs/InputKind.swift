@@ -23,10 +23,24 @@ public enum InputKind: String, Sendable, CaseIterable {
     var info = stat()
     if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return .checkpointDirectory }
     let name = path.split(separator: "/").last.map(String.init) ?? path
-    if name == "trainer_state.json" { return .trainerState }
+    if name == "trainer_state.json" || (name.hasSuffix(".json") && name.contains("trainer_state")) { return .trainerState }
     if name.hasSuffix(".jsonl") && name.contains("trainer_log") { return .llamaFactoryJSONL }
+    if name.hasSuffix(".json") && looksLikeTrainerState(path) { return .trainerState }
     if name.hasSuffix(".json") { return .deepSpeedConfig }
     if name.hasSuffix(".sh") || name.hasSuffix(".slurm") || name.hasSuffix(".sbatch") { return .launchScript }
     return .consoleLog
+  }
+
+  /// A renamed `trainer_state.json`: its sorted top-level keys put `"log_history"` near the start.
+  private static func looksLikeTrainerState(_ path: String) -> Bool {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var head = [UInt8](repeating: 0, count: 4096)
+    // SAFETY: `head` is a live array of 4096 bytes for the duration of the call.
+    let count = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+    guard count > 0 else { return false }
+    let needle = Array("\"log_history\"".utf8)
+    return head[0..<count].firstRange(of: needle) != nil
   }
 }

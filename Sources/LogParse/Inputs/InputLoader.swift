@@ -13,8 +13,12 @@ public enum InputLoader {
     switch kind ?? InputKind.detect(path) {
     case .consoleLog:
       _ = try LogScanner.scanFile(path, allowBinary: allowBinary, consume)
+    case .trainerState:
+      try TrainerStateReader.read(path, consume)
     case .checkpointDirectory:
-      throw InputError(path: path, kind: .isDirectory, detail: "Is a directory")
+      try CheckpointDirectoryReader.read(path, consume)
+    case .llamaFactoryJSONL:
+      try LlamaFactoryLogReader.read(path, consume)
     case let other:
       throw InputError(path: path, kind: .malformed, detail: "reading \(other.rawValue) inputs is not supported yet")
     }

@@ -2,6 +2,10 @@
 public enum FormatRegistry {
   /// Every console-log format.
   public static func consoleFormats() -> [any LogFormat] {
-    [HuggingFaceDictFormat()]
+    let huggingFace = HuggingFaceRunState()
+    return [
+      HuggingFaceDictFormat(state: huggingFace), HuggingFaceBannerFormat(state: huggingFace),
+      TrainingArgumentsFormat(state: huggingFace),
+    ]
   }
 }

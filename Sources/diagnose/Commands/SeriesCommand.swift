@@ -8,12 +8,18 @@ struct SeriesCommand: ParsableCommand {
     commandName: "series",
     abstract: "Print the training series parsed from logs, one row per logged step.",
     discussion: """
-      Columns: source, line, step, epoch, loss, grad_norm, learning_rate, step_basis. Values the \
+      Columns: source, line, step, epoch, loss, grad_norm, learning_rate, step_basis, run. Values the \
       log printed as nan or inf are kept as such (JSON Lines: NaN, Infinity, -Infinity, as Python's \
       json module writes and reads them); values it did not print are empty (null).
 
       HF Trainer dicts carry no step number: rows are numbered by --logging-steps when given, else \
-      1, 2, 3…; step_basis says which.
+      by the logging_steps the log states (TrainingArguments dump), else 1, 2, 3…; step_basis says \
+      which. run counts the training runs in one input: a new "***** Running training *****" \
+      banner after logged steps, or a step counter that goes back, starts the next; a resume \
+      ("Continuing training from global step N") stays in the same run and numbers from N.
+
+      Inputs: console logs, trainer_state.json, an output_dir or checkpoint-N folder (its newest \
+      trainer_state.json), LLaMA-Factory trainer_log.jsonl.
       """
   )
 
@@ -27,7 +33,7 @@ struct SeriesCommand: ParsableCommand {
   @Option(help: "Output format: csv or jsonl.")
   var format: Format = .csv
 
-  @Option(help: "The run's logging_steps, to number HF dict records (step = k × N).")
+  @Option(help: "The run's logging_steps, to number HF dict records (step = k × N); overrides the log's.")
   var loggingSteps: Int?
 
   @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")

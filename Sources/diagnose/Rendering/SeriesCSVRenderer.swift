@@ -3,7 +3,7 @@ import LogParse
 
 /// CSV with a header row; absent values are empty, non-finite ones `nan`/`inf`/`-inf`.
 struct SeriesCSVRenderer: SeriesRenderer {
-  static let header: StaticString = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis"
+  static let header: StaticString = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run"
   private var sourceField = ""
 
   func begin(into output: inout OutputBuffer) {
@@ -27,6 +27,8 @@ struct SeriesCSVRenderer: SeriesRenderer {
     Self.append(row.learningRate, &output)
     output.append(byte: 0x2C)
     output.append(row.stepBasis.rawValue)
+    output.append(byte: 0x2C)
+    output.append(row.run)
     output.endLine()
   }
 

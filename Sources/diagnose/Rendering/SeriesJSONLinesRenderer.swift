@@ -27,7 +27,9 @@ struct SeriesJSONLinesRenderer: SeriesRenderer {
     JSONText.append(row.learningRate, to: &output)
     output.append(",\"step_basis\":\"" as StaticString)
     output.append(row.stepBasis.rawValue)
-    output.append("\"}" as StaticString)
+    output.append("\",\"run\":" as StaticString)
+    output.append(row.run)
+    output.append("}" as StaticString)
     output.endLine()
   }
 }

@@ -1,7 +1,7 @@
 import Analysis
 import LogParse
 
-/// Settings as one JSON object: `{"settings": [...], "derived": [...]}`.
+/// Settings as one JSON object: `{"settings": [...], "derived": [...], "missing": [...]}`.
 struct SettingsJSONRenderer {
   func render(_ table: SettingsTable, into output: inout OutputBuffer) {
     output.append("{\"settings\":[")
@@ -19,6 +19,11 @@ struct SettingsJSONRenderer {
       output.append(
         "{\"name\":\(JSONText.string(derived.name)),\"value\":\(SettingText.json(derived.value)),"
           + "\"derived\":true,\"arithmetic\":\(JSONText.string(derived.arithmetic))}")
+    }
+    output.append("],\"missing\":[")
+    for (index, missing) in table.missing.enumerated() {
+      if index > 0 { output.append(",") }
+      output.append("{\"name\":\(JSONText.string(missing.name)),\"reason\":\(JSONText.string(missing.reason))}")
     }
     output.append("]}")
     output.endLine()

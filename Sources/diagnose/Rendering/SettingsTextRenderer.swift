@@ -9,7 +9,7 @@ struct SettingsTextRenderer {
       output.endLine()
       return
     }
-    let width = max(24, table.entries.map(\.event.name.count).max() ?? 0)
+    let width = max(24, (table.entries.map(\.event.name.count) + table.missing.map(\.name.count)).max() ?? 0)
     for entry in table.entries {
       let name = entry.event.name.padding(to: width)
       let value = SettingText.value(entry.event.value).padding(to: 14)
@@ -20,6 +20,10 @@ struct SettingsTextRenderer {
       let name = derived.name.padding(to: width)
       let value = SettingText.value(derived.value).padding(to: 14)
       output.append("\(name) \(value) derived  \(derived.arithmetic)")
+      output.endLine()
+    }
+    for missing in table.missing {
+      output.append("\(missing.name.padding(to: width)) \("unknown".padding(to: 14)) \(missing.reason)")
       output.endLine()
     }
   }

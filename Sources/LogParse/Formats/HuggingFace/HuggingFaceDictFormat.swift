@@ -5,12 +5,18 @@
 /// Training dicts become ``TrainingStep``s; `eval_*` dicts ``Evaluation``s; the final
 /// `train_runtime`/`train_loss` dict a ``TrainingSummary``. Prediction dicts and other dict reprs
 /// (configs) are ignored.
+///
+/// Copies of a dict printed by other ranks or nodes (told apart by their line prefixes, or by
+/// identical values) are dropped and counted through the shared ``HuggingFaceRunState``; the
+/// first copy is kept.
 public final class HuggingFaceDictFormat: LogFormat {
   public let name = "hf-dict"
   private var matcher: Matcher
   private var entries: [PythonDictReader.Entry] = []
+  private let state: HuggingFaceRunState
 
-  public init() {
+  public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
+    self.state = state
     // `{'` begins every printed log dict; PCRE2's JIT finds its first byte at memchr speed.
     matcher = try! Pattern(#"\{'"#).makeMatcher()
   }
@@ -46,6 +52,10 @@ public final class HuggingFaceDictFormat: LogFormat {
       }
     }
     return .done
+  }
+
+  public func finish(into events: inout [LogEvent]) {
+    if let note = state.duplicatesNote() { events.append(.note(note)) }
   }
 
   // MARK: - Classifying a dict
@@ -93,7 +103,13 @@ public final class HuggingFaceDictFormat: LogFormat {
         default: break
         }
       }
-      events.append(.trainingStep(step))
+      let prefix = LinePrefix.parse(bytes)
+      step.rank = prefix.rank
+      let (accepted, restart) = state.accept(
+        .training, epoch: step.epoch, values: .init(step.loss, step.gradNorm, step.learningRate),
+        identity: HuggingFaceRunState.identity(prefix, in: bytes), at: segment.location)
+      if let restart { events.append(.runBoundary(restart)) }
+      if accepted { events.append(.trainingStep(step)) }
     case .evaluation:
       var evaluation = Evaluation(location: segment.location)
       for entry in entries {
@@ -105,7 +121,12 @@ public final class HuggingFaceDictFormat: LogFormat {
         default: break
         }
       }
-      events.append(.evaluation(evaluation))
+      let prefix = LinePrefix.parse(bytes)
+      let accepted = state.accept(
+        .evaluation, epoch: evaluation.epoch, values: .init(evaluation.loss),
+        identity: HuggingFaceRunState.identity(prefix, in: bytes), at: segment.location
+      ).accepted
+      if accepted { events.append(.evaluation(evaluation)) }
     case .summary:
       var summary = TrainingSummary(location: segment.location)
       for entry in entries {
@@ -117,7 +138,7 @@ public final class HuggingFaceDictFormat: LogFormat {
         default: break
         }
       }
-      events.append(.trainingSummary(summary))
+      if state.acceptSummary(at: segment.location) { events.append(.trainingSummary(summary)) }
     case .prediction, .other:
       break
     }

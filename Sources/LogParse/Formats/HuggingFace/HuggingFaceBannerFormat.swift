@@ -1,0 +1,126 @@
+/// HF Trainer's `***** Running training *****` block and resume lines (log-formats.md §1.4).
+///
+/// Each line of the block is read on its own, wherever it sits after a logger prefix
+/// (`[INFO|trainer.py:N] … >> `, `[transformers] `, `MM/DD/YYYY HH:MM:SS - INFO - … - `, rank
+/// prefixes), because multi-node jobs interleave the blocks of several nodes line by line
+/// (`corpus/public/05`). Numbers may carry thousands separators (`5,490`). The block's values
+/// become settings named by HF's argument names; the banner and resume lines become
+/// ``RunBoundary`` events. Copies from other nodes are dropped through ``HuggingFaceRunState``.
+public final class HuggingFaceBannerFormat: LogFormat {
+  public let name = "hf-banner"
+  private var bannerFinder: Matcher
+  private var labelFinder: Matcher
+  private var reader: Matcher
+  private let state: HuggingFaceRunState
+
+  /// The block's labels, in the order of the alternation in ``linePattern`` (groups 2…).
+  private static let labels: [(setting: String, trainingOnly: Bool)] = [
+    ("num_examples", true), ("num_train_epochs", false), ("num_update_steps_per_epoch", false),
+    ("per_device_train_batch_size", false), ("total_batch_size", false), ("gradient_accumulation_steps", false),
+    ("max_steps", false), ("trainable_parameters", false), ("train_batch_size", false),
+  ]
+
+  private static let linePattern = #"""
+    \*\*\*\*\* Running (training|\w+)|\
+      Num examples = ([0-9][0-9,]*)|\
+      Num Epochs = ([0-9][0-9,]*(?:\.[0-9]+)?)|\
+      Num update steps per epoch = ([0-9][0-9,]*)|\
+      Instantaneous batch size per device = ([0-9][0-9,]*)|\
+      Total train batch size \(w\. parallel, distributed & accumulation\) = ([0-9][0-9,]*)|\
+      Gradient Accumulation steps = ([0-9][0-9,]*)|\
+      Total optimization steps = ([0-9][0-9,]*)|\
+      Number of trainable parameters = ([0-9][0-9,]*)|\
+      Training with DataParallel so batch size has been adjusted to: ([0-9][0-9,]*)|\
+      Continuing training from global step ([0-9][0-9,]*)|\
+      Resuming training from checkpoint with epoch [0-9]+ and global step ([0-9][0-9,]*)
+    """#
+
+  public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
+    self.state = state
+    // `*` is rare in logs, so the JIT skips to candidates at memchr speed; the label words are only
+    // searched after a banner (see `findCandidates`).
+    bannerFinder = try! Pattern(#"\*\*\*\*\* Running training \*\*\*\*\*|\*\*\*\*\* Running [A-Z]"#).makeMatcher()
+    labelFinder = try! Pattern(
+      #"Num examples = |Num Epochs = |Num update steps per epoch = |Instantaneous batch size per device = |Total train batch size \(|Gradient Accumulation steps = |Total optimization steps = |Number of trainable parameters = |Training with DataParallel|Continuing training from global|Resuming training from checkpoint"#
+    ).makeMatcher()
+    let pattern = Self.linePattern.split(separator: "\n").map {
+      $0.hasSuffix("\\") ? String($0.dropLast()) : String($0)
+    }
+    .joined()
+    reader = try! Pattern(pattern).makeMatcher()
+  }
+
+  /// Banner lines only follow a `***** Running training *****` line, so the label words (whose
+  /// first letters are common) are searched only from the first banner in the chunk, or from the
+  /// chunk's start while a banner seen before is still open (no record logged since). The rest of
+  /// a log pays for one search on a rare byte.
+  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    var start = 0
+    var firstTrainingBanner: Int?
+    while let match = try? bannerFinder.firstMatch(in: bytes, from: start) {
+      offsets.append(match.lowerBound)
+      if firstTrainingBanner == nil, match.count > 20 { firstTrainingBanner = match.lowerBound }
+      start = match.upperBound
+    }
+    guard let from = state.inTrainingBanner ? 0 : firstTrainingBanner else { return }
+    let before = offsets.count
+    start = from
+    while let match = try? labelFinder.firstMatch(in: bytes, from: start) {
+      offsets.append(match.lowerBound)
+      start = match.upperBound
+    }
+    if before > 0 && offsets.count > before { offsets.sort() }
+  }
+
+  public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
+    let bytes = segment.bytes
+    guard let match = try? reader.firstMatch(in: bytes) else { return .done }
+    if let phase = reader.range(ofGroup: 1) {
+      if Key.equals(UnsafeRawBufferPointer(rebasing: bytes[phase]), "training") {
+        if let boundary = state.banner(at: segment.location) { events.append(.runBoundary(boundary)) }
+      } else {
+        // `***** Running Evaluation *****`: its `Num examples` is the eval set's.
+        state.inTrainingBanner = false
+      }
+      return .done
+    }
+    for group in [11, 12] {
+      if let range = reader.range(ofGroup: group) {
+        let step = NumberParser.parseInt(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        if let boundary = state.resume(at: segment.location, fromStep: step) { events.append(.runBoundary(boundary)) }
+        return .done
+      }
+    }
+    for (index, label) in Self.labels.enumerated() {
+      guard let range = reader.range(ofGroup: index + 2) else { continue }
+      if label.trainingOnly && !state.inTrainingBanner { return .done }
+      let text = UnsafeRawBufferPointer(rebasing: bytes[range])
+      let value: SettingValue
+      if let int = NumberParser.parseInt(text) {
+        value = .int(int)
+      } else if let double = NumberParser.parseDouble(text) {
+        value = .double(double)
+      } else {
+        return .done
+      }
+      let quoted = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[match.lowerBound...]), as: UTF8.self)
+      let setting = SettingEvent(
+        location: segment.location, name: label.setting, value: value, source: .hfBanner,
+        text: quoted.trimmingSpaces())
+      if state.accept(setting) { events.append(.setting(setting)) }
+      return .done
+    }
+    return .done
+  }
+}
+
+extension String {
+  /// Without leading and trailing spaces, tabs and carriage returns.
+  func trimmingSpaces() -> String {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+      return ""
+    }
+    return String(self[first...last])
+  }
+}
