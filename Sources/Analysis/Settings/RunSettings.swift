@@ -136,7 +136,7 @@ public struct RunSettings: Sendable {
     case .hfTrainingArguments: 1
     case .launchCommand: 2
     case .deepSpeedConfigFile: 3
-    case .trainerState: 4
+    case .trainerState, .llamaFactoryLog: 4
     case .errorMessage: 5
     }
   }
