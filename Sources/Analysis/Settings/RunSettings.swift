@@ -126,6 +126,8 @@ public struct RunSettings: Sendable {
       return [(.initialLossScale, .int(1 << power))]
     default:
       guard let name = SettingName.canonical(event.name) else { return [] }
+      // HF's max_steps -1 means "not set: run the epochs"; it is not a step count.
+      if name == .maxSteps, let steps = event.value.intValue, steps <= 0 { return [] }
       return [(name, event.value)]
     }
   }
