@@ -13,6 +13,6 @@ struct Diagnose: ParsableCommand {
       Exit status: 0 success; 1 a finding reached --fail-on (report); 2 usage error or an input \
       that could not be read (the other inputs are still processed).
       """,
-    subcommands: [SeriesCommand.self, SettingsCommand.self]
+    subcommands: [SeriesCommand.self, SettingsCommand.self, ReportCommand.self]
   )
 }
