@@ -6,7 +6,8 @@
 
 /// `divergence`: the loss rises and stays up — a sustained upward shift, not a spike.
 ///
-/// CUSUM (Page 1954) on the standardised residuals of log(loss) against the trailing robust level:
+/// CUSUM (Page 1954) on the standardised residuals of log(loss) against the trailing robust level
+/// (``TrendScale``):
 /// `S = max(0, S + r − k)`, alarm when `S > h` *and* the short-term level (median of the last 9
 /// points) stands a material factor above its running minimum, so that a plateau's noise cannot
 /// alarm however long the run. The onset is where `S` last left zero; in hindsight it is refined by
@@ -32,7 +33,7 @@ public struct DivergenceDetector: Detector {
   public static let shortWindowSigma = 0.15
   public static let shortLevelSize = 9
 
-  var level = RollingWindow(capacity: RobustSpikeTracker.windowSize)
+  var trend = TrendScale(floor: sigmaFloor)
   var short = RollingWindow(capacity: shortLevelSize)
   var runningMinimum = Double.infinity
   var cusum = 0.0
@@ -68,7 +69,7 @@ public struct DivergenceDetector: Detector {
     ])
 
   mutating func reset() {
-    level.removeAll()
+    trend.removeAll()
     short.removeAll()
     runningMinimum = .infinity
     cusum = 0
@@ -79,11 +80,8 @@ public struct DivergenceDetector: Detector {
     guard let loss = point.loss, loss.isFinite, loss > 0 else { return }
     if context.atEpochBoundary { reset() }
     let x = log(loss)
-    let settled = level.count >= RobustSpikeTracker.minimumPoints
-    let scale =
-      settled
-      ? RobustScale(level, floor: Self.sigmaFloor)
-      : RobustScale(level, floor: Self.shortWindowSigma)
+    let settled = trend.scale != nil
+    let scale = trend.scale ?? trend.center.map { RobustScale(center: $0, sigma: Self.shortWindowSigma) }
     if let scale {
       cusum = max(0, cusum + scale.z(x) - Self.cusumSlack)
       if cusum == 0 {
@@ -92,7 +90,7 @@ public struct DivergenceDetector: Detector {
         onset = (point.step, point.line)
       }
     }
-    level.add(x)
+    trend.add(x)
     short.add(x)
     let shortLevel = short.median ?? x
     runningMinimum = min(runningMinimum, shortLevel)
@@ -117,7 +115,9 @@ public struct DivergenceDetector: Detector {
           baseline: baseline, score: cusum,
           message:
             "loss rises and stays up: \(Format.number(exp(shortLevel))) is \(Format.ratio(exp(rise))) its running minimum \(Format.number(baseline)) (CUSUM \(Format.fixed(cusum, 1)))",
-          evidence: [context.evidence(onset.line), context.evidence(point.line)], raisedAtStep: point.step))
+          evidence: onset.line == point.line
+            ? [context.evidence(point.line)] : [context.evidence(onset.line), context.evidence(point.line)],
+          raisedAtStep: point.step))
     }
   }
 

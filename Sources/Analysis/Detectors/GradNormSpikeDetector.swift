@@ -12,6 +12,10 @@
 public struct GradNormSpikeDetector: Detector {
   /// stability.md §1.3: one-sided robust z on log(grad_norm) > 6 (the co-spike rule's threshold).
   public static let warningZ = 6.0
+  /// …and at least twice the trailing median: grad-norm moves in bursts during and after warm-up
+  /// (corpus runs 01, 04, 07: 1.5–1.7× bumps at z 7–10 in healthy runs), so z alone is too eager
+  /// (stability.md §1.3: a ratio test "loss/median > 1.5–3" next to z).
+  public static let minimumRatio = 2.0
   /// σ floor in log units (5 %): grad-norm is noisier than loss and a smooth one must not alarm on wiggles.
   public static let sigmaFloor = 0.05
   /// Wortsman et al. 2023 (stability.md §0.1): loss spikes follow 1–8 iterations after the grad-norm's.
@@ -23,7 +27,7 @@ public struct GradNormSpikeDetector: Detector {
 
   public static let description = DetectorDescription(
     id: "grad_norm_spike",
-    summary: "Grad-norm far above its trailing median (robust z of log grad_norm > 6); marks co-spikes with loss.",
+    summary: "Grad-norm far above its trailing median (robust z of log grad_norm > 6 and ≥ 2×); marks co-spikes with loss.",
     kinds: [.gradNormSpike],
     triggering: [
       DetectorExample(
@@ -38,7 +42,7 @@ public struct GradNormSpikeDetector: Detector {
   public mutating func observe(_ point: StepPoint, context: RunContext, findings: inout FindingLog) {
     guard let gradNorm = point.gradNorm, gradNorm.isFinite, gradNorm > 0 else { return }
     guard let (z, scale) = tracker.score(gradNorm) else { return }
-    guard z > Self.warningZ else {
+    guard z > Self.warningZ, gradNorm >= Self.minimumRatio * exp(scale.center) else {
       tracker.open = nil
       return
     }
@@ -46,19 +50,19 @@ public struct GradNormSpikeDetector: Detector {
     let message =
       "grad_norm \(Format.number(gradNorm)) is \(Format.ratio(gradNorm / baseline)) the trailing median \(Format.number(baseline)) (robust z \(Format.fixed(z, 1)))"
     if let open = tracker.open {
-      findings[open.index].endStep = point.step
-      if z > findings[open.index].score ?? 0 {
-        findings[open.index].value = gradNorm
-        findings[open.index].score = z
-        findings[open.index].message = message
+      findings[open].endStep = point.step
+      if z > findings[open].score ?? 0 {
+        findings[open].value = gradNorm
+        findings[open].score = z
+        findings[open].message = message
       }
-      findings.addEvidence(context.evidence(point.line), to: open.index)
+      findings.addEvidence(context.evidence(point.line), to: open)
     } else {
       let index = findings.raise(
         Finding(
           kind: .gradNormSpike, severity: .warning, metric: "grad_norm", step: point.step, value: gradNorm,
           baseline: baseline, score: z, message: message, evidence: [context.evidence(point.line)]))
-      tracker.open = (index, scale.center, scale.sigma)
+      tracker.open = index
     }
   }
 

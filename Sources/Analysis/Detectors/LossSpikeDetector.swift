@@ -57,7 +57,7 @@ public struct LossSpikeDetector: Detector {
     if spiking {
       let severity: Severity = z > Self.criticalZ || ratio >= Self.criticalRatio ? .critical : .warning
       if let open = tracker.open {
-        var finding = findings[open.index]
+        var finding = findings[open]
         finding.endStep = point.step
         if z > finding.score ?? 0 {
           finding.value = loss
@@ -65,15 +65,15 @@ public struct LossSpikeDetector: Detector {
           finding.severity = max(finding.severity, severity)
           finding.message = Self.message(loss: loss, baseline: baseline, z: z)
         }
-        findings[open.index] = finding
-        findings.addEvidence(context.evidence(point.line), to: open.index)
+        findings[open] = finding
+        findings.addEvidence(context.evidence(point.line), to: open)
       } else {
         let index = findings.raise(
           Finding(
             kind: .lossSpike, severity: severity, metric: "loss", step: point.step, value: loss, baseline: baseline,
             score: z, message: Self.message(loss: loss, baseline: baseline, z: z),
             evidence: [context.evidence(point.line)]))
-        tracker.open = (index, scale.center, scale.sigma)
+        tracker.open = index
       }
     } else {
       tracker.open = nil

@@ -94,18 +94,64 @@ public struct RollingWindow: Sendable {
   }
 }
 
-/// A robust location and scale from a trailing window: median and 1.4826 × MAD, floored.
+/// A robust location and scale: where the series is now and how much it wiggles.
 ///
-/// 1.4826 × MAD estimates σ for normal noise (stability.md §3.1, Hampel / modified z); the floor
-/// keeps a constant or very smooth window (MAD = 0) from turning every wiggle into an infinite z.
+/// - `center`: the median of the last ``levelSize`` points — short, so that it follows a descending
+///   curve with a lag of only ~10 steps of slope (trainspotter's 21-point window, stability.md §3.1);
+/// - `sigma`: 1.4826 × MAD of the last ``spreadSize`` first differences, ÷ √2. Differences cancel
+///   the trend, so a steep early descent does not inflate σ (a MAD of raw values over 100 points
+///   would, and hide real spikes); 1.4826 × MAD estimates σ for normal noise (Hampel / modified z,
+///   §3.1), and a difference of two independent points has √2 σ.
+/// - degenerate cases: before ``minimumPoints`` there is no scale; a constant series has MAD 0, so
+///   σ is floored (the caller's floor) rather than dividing by zero.
+public struct TrendScale: Sendable {
+  /// trainspotter's window (stability.md §3.1).
+  public static let levelSize = 21
+  /// The W&B watcher's trailing 100 points (stability.md §3.1).
+  public static let spreadSize = 100
+  /// OLMo-core's guard is active after max(20, …) steps (stability.md §1.2).
+  public static let minimumPoints = 20
+
+  private var level = RollingWindow(capacity: levelSize)
+  private var differences = RollingWindow(capacity: spreadSize)
+  private var last: Double?
+  public let floor: Double
+
+  public init(floor: Double) { self.floor = floor }
+
+  public var count: Int { differences.count + (last == nil ? 0 : 1) }
+
+  public mutating func removeAll() {
+    level.removeAll()
+    differences.removeAll()
+    last = nil
+  }
+
+  public mutating func add(_ x: Double) {
+    guard x.isFinite else { return }
+    if let last { differences.add(x - last) }
+    last = x
+    level.add(x)
+  }
+
+  /// The scale from the points added so far (the current point not included), once there are enough.
+  public var scale: RobustScale? {
+    guard count >= Self.minimumPoints, let center = level.median, let mad = differences.mad else { return nil }
+    return RobustScale(center: center, sigma: max(1.4826 * mad / 2.0.squareRoot(), floor))
+  }
+
+  /// The median of the short level window, with however few points it has.
+  public var center: Double? { level.median }
+}
+
+/// A location and a scale; `z` standardises a value against them.
 public struct RobustScale: Sendable {
   public var center: Double
   public var sigma: Double
 
-  public init?(_ window: RollingWindow, floor: Double) {
-    guard let center = window.median, let mad = window.mad else { return nil }
+  public init(center: Double, sigma: Double) {
     self.center = center
-    self.sigma = max(1.4826 * mad, floor)
+    self.sigma = sigma
   }
 
   public func z(_ value: Double) -> Double { (value - center) / sigma }

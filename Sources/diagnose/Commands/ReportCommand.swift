@@ -55,13 +55,17 @@ struct ReportCommand: ParsableCommand {
     var runs: [RunDiagnosis] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file)
+      var read = false
       do {
         try InputLoader.load(file, allowBinary: binary) { event in
           if case .note(let note) = event { reporter.warn(source: file, note) }
+          read = true
           analyzer.add(event)
         }
       } catch {
         reporter.report(error)
+        // An input that could not be opened has no run to report; one cut short keeps what was read.
+        if !read { continue }
       }
       runs += analyzer.finish()
     }
