@@ -94,6 +94,15 @@ public struct FindingLog: Sendable {
   }
 
   public static let maxEvidence = 6
+
+  /// Indexes of findings withdrawn in hindsight (e.g. a recovered rise that a spike explains).
+  public private(set) var withdrawn: Set<Int> = []
+
+  /// Withdraws a finding; indexes stay valid, the diagnosis leaves it out.
+  public mutating func withdraw(_ index: Int) { withdrawn.insert(index) }
+
+  /// The findings not withdrawn.
+  public var kept: [Finding] { findings.indices.filter { !withdrawn.contains($0) }.map { findings[$0] } }
 }
 
 /// A detector's identity: an id, a one-line summary, and logs that must and must not trigger it.

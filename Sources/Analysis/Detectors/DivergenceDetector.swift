@@ -32,6 +32,8 @@ public struct DivergenceDetector: Detector {
   /// cannot accumulate a CUSUM alarm.
   public static let shortWindowSigma = 0.15
   public static let shortLevelSize = 9
+  /// A recovered rise starting this close before a loss spike belongs to the spike.
+  public static let spikeOverlapSteps = 50
 
   var trend = TrendScale(floor: sigmaFloor)
   var short = RollingWindow(capacity: shortLevelSize)
@@ -121,12 +123,23 @@ public struct DivergenceDetector: Detector {
     }
   }
 
-  /// Refines each divergence's onset by a hinge fit around the online estimate.
+  /// Refines each divergence's onset by a hinge fit around the online estimate, and withdraws a rise
+  /// that came back when a loss spike inside it explains it (a spike decaying slowly is a spike).
   public mutating func finish(series: RunSeries, context: RunContext, findings: inout FindingLog) {
     for index in findings.findings.indices where findings[index].kind == .divergence {
       let finding = findings[index]
+      if finding.severity < .critical,
+        findings.findings.contains(where: {
+          $0.kind == .lossSpike && $0.step >= finding.step - Self.spikeOverlapSteps && $0.step <= finding.endStep
+        })
+      {
+        findings.withdraw(index)
+        continue
+      }
+      // CUSUM leaves zero only after the rise has beaten the slack: its onset is late, not early. A
+      // later knot means the rise is not a hinge (an abrupt blow-up), and the online onset stands.
       guard let refined = HingeFit.onset(series: series, near: finding.step, raisedAt: finding.raisedAtStep),
-        refined != finding.step
+        refined < finding.step
       else { continue }
       let first = series.firstIndex(atOrAfter: refined)
       findings[index].step = refined

@@ -93,7 +93,7 @@ struct Segment {
     for index in detectors.indices {
       detectors[index].finish(series: series, context: context, findings: &findings)
     }
-    let sorted = findings.findings.enumerated().sorted {
+    let sorted = findings.kept.enumerated().sorted {
       ($0.element.step, $0.offset) < ($1.element.step, $1.offset)
     }.map(\.element)
     let (verdict, firstBad) = VerdictRule.decide(findings: sorted, series: series)
