@@ -55,6 +55,8 @@ public struct ExampleLog: Sendable {
   public var loggingSteps = 1
   /// Megatron-style records that print their iteration number; HF dicts do not.
   public var megatron = false
+  /// The loss scale Megatron prints on each line (1.0 under bf16), when set.
+  public var lossScale: Double?
   /// transformers < 4.38 printed no grad_norm.
   public var printsGradNorm = true
   public var injections: [Injection] = []
@@ -165,7 +167,7 @@ public struct ExampleLog: Sendable {
           .trainingStep(
             TrainingStep(
               location: next(), format: megatron ? .megatronIteration : .huggingFaceDict, step: megatron ? step : nil,
-              epoch: epoch, loss: loss, gradNorm: grad, learningRate: lr,
+              epoch: epoch, loss: loss, gradNorm: grad, learningRate: lr, lossScale: lossScale,
               nanIterations: megatron ? (nan ? loggingSteps : 0) : nil)))
       }
       step += 1

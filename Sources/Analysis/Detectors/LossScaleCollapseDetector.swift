@@ -10,6 +10,9 @@ public struct LossScaleCollapseDetector: Detector {
   public static let nearMinimumScale = 4.0
 
   var open: Int?
+  /// The largest scale a step line printed: a scale that was never higher has not collapsed
+  /// (Megatron prints `loss scale: 1.0` on every line under bf16).
+  var largestPrinted = 0.0
 
   public init() {}
 
@@ -27,6 +30,14 @@ public struct LossScaleCollapseDetector: Detector {
           ]), kind: .lossScaleCollapse, severity: .critical, step: 103, tolerance: 1)
     ],
     nonTriggering: [
+      DetectorExample(
+        "Megatron under bf16 prints loss scale 1.0 on every line",
+        {
+          var log = ExampleLog(steps: 100)
+          log.megatron = true
+          log.lossScale = 1
+          return log
+        }(), kind: .lossScaleCollapse),
       DetectorExample(
         "the start-up halving run from 2^32",
         ExampleLog(steps: 120, injections: [.overflows(initialPower: 32, calibration: 16, late: [])]),
@@ -50,10 +61,13 @@ public struct LossScaleCollapseDetector: Detector {
   }
 
   public mutating func observe(_ point: StepPoint, context: RunContext, findings: inout FindingLog) {
-    guard let scale = point.record.lossScale, scale <= Self.nearMinimumScale else { return }
+    guard let scale = point.record.lossScale, scale.isFinite else { return }
+    defer { largestPrinted = max(largestPrinted, scale) }
+    guard scale <= Self.nearMinimumScale, largestPrinted > Self.nearMinimumScale else { return }
     raise(
       step: point.step, line: point.line, scale: scale, severity: .critical,
-      message: "the fp16 loss scale is \(Format.number(scale)), near its minimum", context: context,
+      message: "the fp16 loss scale fell from \(Format.number(largestPrinted)) to \(Format.number(scale)), near its minimum",
+      context: context,
       findings: &findings)
   }
 

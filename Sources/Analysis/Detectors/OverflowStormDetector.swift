@@ -15,15 +15,18 @@ public struct OverflowStormDetector: Detector {
   public static let criticalCount = 10
   /// stability.md §1.3 "after the first few dozen steps": a storm is counted over 50 steps.
   public static let windowSteps = 50
-  /// DeepSpeed's cumulative `skipped=` growing faster than 1 % of the steps between two step lines,
-  /// ten times the normal once-per-1000-steps probe of `loss_scale_window` (log-formats.md §2.4).
+  /// DeepSpeed's cumulative `skipped=` growing by more than 1 % of the steps over the trailing
+  /// `loss_scale_window` (1000 steps by default, log-formats.md §2.4): ten times the normal
+  /// once-per-window growth probe.
   public static let skippedShare = 0.01
+  public static let skippedWindowSteps = 1000
 
   var calibration = LossScaleCalibration()
   var recent: [Int] = []
   var storm: Int?
   var skippedFinding: Int?
-  var lastCumulative: (step: Int, skipped: Int)?
+  /// DeepSpeed step lines after calibration within the trailing window: (step, cumulative skipped).
+  var cumulativeHistory: [(step: Int, skipped: Int)] = []
 
   public init() {}
 
@@ -51,26 +54,40 @@ public struct OverflowStormDetector: Detector {
     let record = point.record
     guard let skipped = record.skipped, skipped >= 0 else { return }
     if record.format == .deepSpeedStep {
-      defer { lastCumulative = (point.step, skipped) }
-      guard let last = lastCumulative, skipped > last.skipped, point.step > last.step else { return }
-      if calibration.skips(atStep: point.step) { return }
-      let share = Double(skipped - last.skipped) / Double(point.step - last.step)
-      guard share > Self.skippedShare else { return }
-      let message =
-        "DeepSpeed skipped \(skipped - last.skipped) of the \(point.step - last.step) steps up to step \(point.step) (\(skipped) in all): fp16 overflows late in the run"
-      if let open = skippedFinding {
-        findings[open].endStep = point.step
-        findings[open].value = Double(skipped)
-        findings[open].message = message
-        findings.addEvidence(context.evidence(point.line), to: open)
-      } else {
-        skippedFinding = findings.raise(
-          Finding(
-            kind: .skippedSteps, severity: .warning, metric: "skipped", step: point.step, value: Double(skipped),
-            baseline: Double(last.skipped), score: share, message: message, evidence: [context.evidence(point.line)]))
-      }
+      cumulative(skipped, at: point, context: context, findings: &findings)
     } else if skipped > 0, !calibration.skips(atStep: point.step) {
       for _ in 0..<skipped { late(step: point.step, line: point.line, context: context, findings: &findings) }
+    }
+  }
+
+  private mutating func cumulative(_ skipped: Int, at point: StepPoint, context: RunContext, findings: inout FindingLog) {
+    if let last = cumulativeHistory.last, skipped > last.skipped, calibration.skips(atStep: point.step) {
+      cumulativeHistory = [(point.step, skipped)]
+      return
+    }
+    cumulativeHistory.append((point.step, skipped))
+    cumulativeHistory.removeAll { $0.step < point.step - Self.skippedWindowSteps }
+    guard let first = cumulativeHistory.first, point.step > first.step else { return }
+    let late = skipped - first.skipped
+    let share = Double(late) / Double(point.step - first.step)
+    guard late >= Self.stormCount, share > Self.skippedShare else { return }
+    let message =
+      "DeepSpeed skipped \(late) of the \(point.step - first.step) steps up to step \(point.step) (\(skipped) in all): fp16 overflows late in the run"
+    if let open = skippedFinding {
+      findings[open].endStep = point.step
+      findings[open].value = Double(skipped)
+      findings[open].score = max(findings[open].score ?? 0, share)
+      findings[open].message = message
+      findings.addEvidence(context.evidence(point.line), to: open)
+    } else {
+      // The episode starts at the first line in the window whose count grew.
+      let start =
+        zip(cumulativeHistory, cumulativeHistory.dropFirst()).first { $0.1.skipped > $0.0.skipped }?.1.step ?? point.step
+      skippedFinding = findings.raise(
+        Finding(
+          kind: .skippedSteps, severity: .warning, metric: "skipped", step: start, endStep: point.step,
+          value: Double(skipped), baseline: Double(first.skipped), score: share, message: message,
+          evidence: [context.evidence(point.line)], raisedAtStep: point.step))
     }
   }
 
