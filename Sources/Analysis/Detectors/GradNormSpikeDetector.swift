@@ -80,7 +80,8 @@ public struct GradNormSpikeDetector: Detector {
       findings[index].message += "; the loss spikes at step \(findings[partner].step)"
       if findings[partner].coSpikeStep == nil {
         findings[partner].coSpikeStep = start
-        findings[partner].message += "; grad_norm spiked first, at step \(start)"
+        findings[partner].message +=
+          start == findings[partner].step ? "; grad_norm spiked with it" : "; grad_norm spiked first, at step \(start)"
       }
     }
   }
