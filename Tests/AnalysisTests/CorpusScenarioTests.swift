@@ -9,7 +9,9 @@ import Testing
 /// (each end-to-end check enables itself when the scan yields the events it needs).
 @Suite("fp16 and Megatron scenarios")
 struct CorpusScenarioTests {
-  static func at(_ line: Int) -> LogParse.SourceLocation { LogParse.SourceLocation(line: line, offset: Int64(line * 100)) }
+  static func at(_ line: Int) -> LogParse.SourceLocation {
+    LogParse.SourceLocation(line: line, offset: Int64(line * 100))
+  }
 
   static func overflow(_ line: Int, _ attempted: Double, _ new: Double) -> LogEvent {
     .overflow(OverflowEvent(location: at(line), kind: .reduced, attemptedScale: attempted, newScale: new))
@@ -59,7 +61,8 @@ struct CorpusScenarioTests {
   @Test("late halvings down to 2 (corpus 12) are a critical loss-scale collapse and an overflow storm")
   func lateCollapse() throws {
     Self.checkCollapse(Self.diagnose(Self.corpus12))
-    if let file = SharedCorpus.root?.appendingPathComponent("public/12-chinese-llama-alpaca-534-overflow-to-min-scale-tqdm.log"),
+    if let file = SharedCorpus.root?.appendingPathComponent(
+      "public/12-chinese-llama-alpaca-534-overflow-to-min-scale-tqdm.log"),
       FileManager.default.fileExists(atPath: file.path)
     {
       let events = try Self.scan(file.path)
@@ -76,11 +79,13 @@ struct CorpusScenarioTests {
     #expect(runs.first?.verdict == .noData)
     // The same run followed by healthy training stays healthy.
     let healthy = ExampleLog(steps: 300, seed: 24).events
-    runs = Self.diagnose(Self.corpus24 + healthy.map { event in
-      guard case .trainingStep(var step) = event else { return event }
-      step.location.line += 10
-      return .trainingStep(step)
-    })
+    runs = Self.diagnose(
+      Self.corpus24
+        + healthy.map { event in
+          guard case .trainingStep(var step) = event else { return event }
+          step.location.line += 10
+          return .trainingStep(step)
+        })
     #expect(runs.first?.verdict == .healthy)
     #expect(runs.flatMap(\.findings).filter { $0.severity > .info }.isEmpty)
     if let file = SharedCorpus.root?.appendingPathComponent("public/24-cogvideo-233-overflow-from-2pow32.log"),
@@ -112,7 +117,8 @@ struct CorpusScenarioTests {
     line += " consumed samples: \(step.step! * 512) | elapsed time per iteration (ms): 1234.5 |"
     line += " learning rate: \(e(step.learningRate ?? 0)) | global batch size:   512 |"
     if let loss = step.loss { line += " lm loss: \(e(loss)) |" }
-    line += " loss scale: \(step.lossScale ?? 1) | grad norm: \(step.gradNorm.map { $0.isNaN ? "nan" : String(format: "%.3f", $0) } ?? "nan") |"
+    line +=
+      " loss scale: \(step.lossScale ?? 1) | grad norm: \(step.gradNorm.map { $0.isNaN ? "nan" : String(format: "%.3f", $0) } ?? "nan") |"
     line += " number of skipped iterations:   0 | number of nan iterations:   \(step.nanIterations ?? 0) |"
     return line
   }
@@ -131,10 +137,11 @@ struct CorpusScenarioTests {
     let events = Self.megatronLog.events
     Self.checkMegatron(Self.diagnose(events))
     // The same run as Megatron text: end to end once the Megatron parser reads it (issue 4).
-    let text = events.compactMap { event -> String? in
-      guard case .trainingStep(let step) = event else { return nil }
-      return Self.megatronLine(step, total: 3000)
-    }.joined(separator: "\n") + "\n"
+    let text =
+      events.compactMap { event -> String? in
+        guard case .trainingStep(let step) = event else { return nil }
+        return Self.megatronLine(step, total: 3000)
+      }.joined(separator: "\n") + "\n"
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("megatron-\(UUID().uuidString).log")
     try Data(text.utf8).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }

@@ -39,7 +39,8 @@ struct LabelledEvaluationTests {
     #expect(score.counts[.nan]?.recall == 1)
   }
 
-  @Test("real runs of the shared corpus match their truth.json", .enabled(if: SharedCorpus.isAvailable, "needs ../shared"))
+  @Test(
+    "real runs of the shared corpus match their truth.json", .enabled(if: SharedCorpus.isAvailable, "needs ../shared"))
   func realRuns() throws {
     let directory = try #require(SharedCorpus.root).appendingPathComponent("runs")
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()

@@ -26,15 +26,21 @@ struct OnlinePropertyTests {
   }
 
   static let logs: [(String, ExampleLog)] = [
-    ("spikes, drift and NaN", ExampleLog(
-      steps: 700, seed: 77, noise: 0.04, warmupSteps: 40,
-      injections: [
-        .spike(step: 200, factor: 4, gradFactor: 5), .spike(step: 330, factor: 2.5, recoverySteps: 30),
-        .divergence(step: 450, logSlope: 0.01), .nan(step: 640, filter: true),
-      ])),
-    ("epochs and a late spike", ExampleLog(
-      steps: 600, seed: 78, noise: 0.05,
-      injections: [.epochs(stepsPerEpoch: 200, dropFactor: 0.7), .spike(step: 500, factor: 3)])),
+    (
+      "spikes, drift and NaN",
+      ExampleLog(
+        steps: 700, seed: 77, noise: 0.04, warmupSteps: 40,
+        injections: [
+          .spike(step: 200, factor: 4, gradFactor: 5), .spike(step: 330, factor: 2.5, recoverySteps: 30),
+          .divergence(step: 450, logSlope: 0.01), .nan(step: 640, filter: true),
+        ])
+    ),
+    (
+      "epochs and a late spike",
+      ExampleLog(
+        steps: 600, seed: 78, noise: 0.05,
+        injections: [.epochs(stepsPerEpoch: 200, dropFactor: 0.7), .spike(step: 500, factor: 3)])
+    ),
   ]
 
   static func write(_ text: String) throws -> URL {

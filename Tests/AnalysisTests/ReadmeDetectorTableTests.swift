@@ -19,7 +19,8 @@ struct ReadmeDetectorTableTests {
       }
     }
     for kind in FindingKind.allCases {
-      #expect(text.contains(kind.rawValue) || [.resume, .restart].contains(kind), "README never names \(kind.rawValue)")
+      #expect(
+        text.contains(kind.rawValue) || [.resume, .restart].contains(kind), "README never names \(kind.rawValue)")
     }
   }
 }

@@ -46,7 +46,8 @@ public struct DivergenceDetector: Detector {
 
   public static let description = DetectorDescription(
     id: "divergence",
-    summary: "Loss rising and not coming back: CUSUM on standardised log-loss residuals plus a 25 % rise over the running minimum.",
+    summary:
+      "Loss rising and not coming back: CUSUM on standardised log-loss residuals plus a 25 % rise over the running minimum.",
     kinds: [.divergence],
     triggering: [
       DetectorExample(

@@ -86,14 +86,16 @@ public struct ExampleLog: Sendable {
     if loggingSteps > 1 {
       events.append(
         .setting(
-          SettingEvent(location: next(), name: "logging_steps", value: .int(loggingSteps), source: .hfTrainingArguments)))
+          SettingEvent(location: next(), name: "logging_steps", value: .int(loggingSteps), source: .hfTrainingArguments)
+        ))
     }
     var overflowLate: Set<Int> = []
     var scale = 65536.0
     for case .overflows(let power, let calibration, let late) in injections {
       scale = Double(1 << power)
       for _ in 0..<calibration {
-        events.append(.overflow(OverflowEvent(location: next(), kind: .reduced, attemptedScale: scale, newScale: scale / 2)))
+        events.append(
+          .overflow(OverflowEvent(location: next(), kind: .reduced, attemptedScale: scale, newScale: scale / 2)))
         scale /= 2
       }
       overflowLate = Set(late)
@@ -133,7 +135,8 @@ public struct ExampleLog: Sendable {
         }
       }
       if overflowLate.contains(step) {
-        events.append(.overflow(OverflowEvent(location: next(), kind: .reduced, attemptedScale: scale, newScale: scale / 2)))
+        events.append(
+          .overflow(OverflowEvent(location: next(), kind: .reduced, attemptedScale: scale, newScale: scale / 2)))
         scale /= 2
       }
       for case .minimumScale(let at) in injections where at == step {

@@ -27,7 +27,8 @@ public struct GradNormSpikeDetector: Detector {
 
   public static let description = DetectorDescription(
     id: "grad_norm_spike",
-    summary: "Grad-norm far above its trailing median (robust z of log grad_norm > 6 and ≥ 2×); marks co-spikes with loss.",
+    summary:
+      "Grad-norm far above its trailing median (robust z of log grad_norm > 6 and ≥ 2×); marks co-spikes with loss.",
     kinds: [.gradNormSpike],
     triggering: [
       DetectorExample(

@@ -41,7 +41,7 @@ public struct LossScaleCollapseDetector: Detector {
       DetectorExample(
         "the start-up halving run from 2^32",
         ExampleLog(steps: 120, injections: [.overflows(initialPower: 32, calibration: 16, late: [])]),
-        kind: .lossScaleCollapse)
+        kind: .lossScaleCollapse),
     ])
 
   public mutating func observe(
@@ -66,7 +66,8 @@ public struct LossScaleCollapseDetector: Detector {
     guard scale <= Self.nearMinimumScale, largestPrinted > Self.nearMinimumScale else { return }
     raise(
       step: point.step, line: point.line, scale: scale, severity: .critical,
-      message: "the fp16 loss scale fell from \(Format.number(largestPrinted)) to \(Format.number(scale)), near its minimum",
+      message:
+        "the fp16 loss scale fell from \(Format.number(largestPrinted)) to \(Format.number(scale)), near its minimum",
       context: context,
       findings: &findings)
   }

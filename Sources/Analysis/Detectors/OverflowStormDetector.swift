@@ -60,7 +60,8 @@ public struct OverflowStormDetector: Detector {
     }
   }
 
-  private mutating func cumulative(_ skipped: Int, at point: StepPoint, context: RunContext, findings: inout FindingLog) {
+  private mutating func cumulative(_ skipped: Int, at point: StepPoint, context: RunContext, findings: inout FindingLog)
+  {
     if let last = cumulativeHistory.last, skipped > last.skipped, calibration.skips(atStep: point.step) {
       cumulativeHistory = [(point.step, skipped)]
       return
@@ -82,7 +83,8 @@ public struct OverflowStormDetector: Detector {
     } else {
       // The episode starts at the first line in the window whose count grew.
       let start =
-        zip(cumulativeHistory, cumulativeHistory.dropFirst()).first { $0.1.skipped > $0.0.skipped }?.1.step ?? point.step
+        zip(cumulativeHistory, cumulativeHistory.dropFirst()).first { $0.1.skipped > $0.0.skipped }?.1.step
+        ?? point.step
       skippedFinding = findings.raise(
         Finding(
           kind: .skippedSteps, severity: .warning, metric: "skipped", step: start, endStep: point.step,

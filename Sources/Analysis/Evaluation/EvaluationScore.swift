@@ -64,7 +64,8 @@ public struct EvaluationScore: Sendable {
     var spurious: [Finding] = []
     for finding in findings {
       let tolerance = Self.tolerance(for: finding.kind, loggingSteps: run.loggingSteps)
-      if let match = unmatched.firstIndex(where: { $0.kind == finding.kind && abs($0.step - finding.step) <= tolerance }) {
+      if let match = unmatched.firstIndex(where: { $0.kind == finding.kind && abs($0.step - finding.step) <= tolerance }
+      ) {
         unmatched.remove(at: match)
         counts[finding.kind, default: Counts()].truePositives += 1
       } else if !run.ignored.contains(finding.kind) {

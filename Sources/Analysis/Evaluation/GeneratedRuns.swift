@@ -13,7 +13,8 @@ public enum GeneratedRuns {
     var runs: [LabelledRun] = []
     for (index, noise) in [0.02, 0.04, 0.06, 0.08, 0.10].enumerated() {
       for seed in 1...4 {
-        let log = ExampleLog(steps: 800, seed: UInt64(100 * index + seed), noise: noise, warmupSteps: seed % 2 == 0 ? 50 : 0)
+        let log = ExampleLog(
+          steps: 800, seed: UInt64(100 * index + seed), noise: noise, warmupSteps: seed % 2 == 0 ? 50 : 0)
         var expected: [LabelledRun.Expected] = []
         if log.warmupSteps > 0 { expected.append(.init(.warmupEnd, at: log.warmupSteps)) }
         runs.append(
@@ -62,7 +63,8 @@ public enum GeneratedRuns {
     for slope in [0.004, 0.01, 0.03, 0.3] {
       for (step, noise) in [(250, 0.03), (420, 0.05), (2, 0.03)] where !(step == 2 && slope < 0.03) {
         seed += 1
-        let log = ExampleLog(steps: 600, seed: seed, noise: noise, injections: [.divergence(step: step, logSlope: slope)])
+        let log = ExampleLog(
+          steps: 600, seed: seed, noise: noise, injections: [.divergence(step: step, logSlope: slope)])
         runs.append(
           LabelledRun(
             name: "divergence slope \(slope) from \(step) noise \(noise)", events: log.events,
@@ -134,7 +136,8 @@ public enum GeneratedRuns {
 
   static func resumes() -> [LabelledRun] {
     let log = ExampleLog(
-      steps: 600, seed: 5000, noise: 0.05, injections: [.resume(step: 301, fromStep: 300), .spike(step: 320, factor: 1.3)]
+      steps: 600, seed: 5000, noise: 0.05,
+      injections: [.resume(step: 301, fromStep: 300), .spike(step: 320, factor: 1.3)]
     )
     return [
       LabelledRun(

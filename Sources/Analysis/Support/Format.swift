@@ -8,8 +8,14 @@ enum Format {
     if magnitude != 0, magnitude < 1e-3 || magnitude >= 1e6 {
       var exponent = 0
       var mantissa = magnitude
-      while mantissa >= 10 { mantissa /= 10; exponent += 1 }
-      while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+      while mantissa >= 10 {
+        mantissa /= 10
+        exponent += 1
+      }
+      while mantissa < 1 {
+        mantissa *= 10
+        exponent -= 1
+      }
       return (value < 0 ? "-" : "") + fixed(mantissa, 2) + "e" + (exponent < 0 ? "-" : "+") + String(abs(exponent))
     }
     let decimals = magnitude >= 1000 ? 0 : magnitude >= 100 ? 1 : magnitude >= 10 ? 2 : magnitude >= 1 ? 3 : 4

@@ -22,8 +22,10 @@ struct ReportJSONRenderer {
     output.append("    {\"source\": \(JSONText.string(run.source)), \"run\": ")
     output.append(run.run)
     output.append(", \"formats\": [\(run.formats.map(JSONText.string).joined(separator: ", "))]")
-    output.append(", \"steps\": {\"first\": \(int(run.firstStep)), \"last\": \(int(run.lastStep)), \"logged\": \(run.logged)}")
-    output.append(", \"verdict\": \(JSONText.string(run.verdict.rawValue)), \"first_bad_step\": \(int(run.firstBadStep))")
+    output.append(
+      ", \"steps\": {\"first\": \(int(run.firstStep)), \"last\": \(int(run.lastStep)), \"logged\": \(run.logged)}")
+    output.append(
+      ", \"verdict\": \(JSONText.string(run.verdict.rawValue)), \"first_bad_step\": \(int(run.firstBadStep))")
     output.append(", \"findings\": [")
     for (position, finding) in run.findings.enumerated() {
       output.append(position == 0 ? "\n" : ",\n")
@@ -48,7 +50,9 @@ struct ReportJSONRenderer {
         .joined(separator: ", ") + "]",
       "\"raised_at_step\": \(finding.raisedAtStep)",
     ]
-    if let value = finding.value, !value.isFinite { fields.append("\"value_text\": \"\(value.isNaN ? "nan" : value < 0 ? "-inf" : "inf")\"") }
+    if let value = finding.value, !value.isFinite {
+      fields.append("\"value_text\": \"\(value.isNaN ? "nan" : value < 0 ? "-inf" : "inf")\"")
+    }
     if let recovery = finding.recovery { fields.append("\"recovery\": \(JSONText.string(recovery.rawValue))") }
     if let coSpike = finding.coSpikeStep { fields.append("\"co_spike_step\": \(coSpike)") }
     output.append("      {" + fields.joined(separator: ", ") + "}")

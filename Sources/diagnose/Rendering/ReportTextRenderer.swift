@@ -49,7 +49,8 @@ struct ReportTextRenderer {
       output.endLine()
       if finding.severity > .info, !finding.evidence.isEmpty {
         let lines = finding.evidence.map { String($0.line) }.joined(separator: ", ")
-        output.append("           evidence: \(finding.evidence[0].source) line\(finding.evidence.count > 1 ? "s" : "") \(lines)")
+        output.append(
+          "           evidence: \(finding.evidence[0].source) line\(finding.evidence.count > 1 ? "s" : "") \(lines)")
         output.endLine()
       }
     }
