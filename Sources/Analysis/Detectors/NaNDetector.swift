@@ -70,7 +70,8 @@ public struct NaNDetector: Detector {
     } else if loss == 0, gradBad {
       reason =
         "loss reads exactly 0.0 with grad_norm \(Format.number(gradNorm!)): HF's logging_nan_inf_filter hides NaN losses"
-    } else if loss == 0, let previous = previousLoss, previous > 0, lrMoving {
+    } else if loss == 0, let previous = previousLoss, previous > 0, lrMoving, context.nanInfFilter != false {
+      // With the filter off a NaN prints as nan; a 0.0 then is a real zero (all labels masked).
       reason =
         "loss collapsed from \(Format.number(previous)) to exactly 0.0 while the lr keeps moving: a NaN hidden by HF's logging_nan_inf_filter"
     } else if gradBad {

@@ -63,7 +63,15 @@ public struct RunAnalyzer {
     case "logging_nan_inf_filter":
       if case .bool(let value) = setting.value { settings.nanInfFilter = value }
     case "warmup_steps":
-      settings.warmupSteps = setting.value.intValue.flatMap { $0 > 0 ? $0 : nil }
+      statedWarmupSteps = setting.value.intValue.flatMap { $0 > 0 ? $0 : nil }
+      settings.warmupSteps = statedWarmupSteps ?? derivedWarmupSteps
+    case "warmup_ratio", "max_steps":
+      if setting.name == "warmup_ratio" {
+        warmupRatio = setting.value.doubleValue
+      } else {
+        maxSteps = setting.value.intValue
+      }
+      settings.warmupSteps = statedWarmupSteps ?? derivedWarmupSteps
     case "logging_steps":
       segment.loggingSteps = setting.value.intValue.flatMap { $0 > 0 ? $0 : nil } ?? segment.loggingSteps
       loggingSteps = segment.loggingSteps
@@ -76,6 +84,15 @@ public struct RunAnalyzer {
   }
 
   private var loggingSteps = 1
+  private var statedWarmupSteps: Int?
+  private var warmupRatio: Double?
+  private var maxSteps: Int?
+
+  /// HF's `get_warmup_steps`: ⌈max_steps × warmup_ratio⌉ when no `warmup_steps` is given.
+  private var derivedWarmupSteps: Int? {
+    guard let ratio = warmupRatio, ratio > 0, let maxSteps, maxSteps > 0 else { return nil }
+    return Int((Double(maxSteps) * ratio).rounded(.up))
+  }
 
   // MARK: - Segments
 
@@ -90,7 +107,7 @@ public struct RunAnalyzer {
       // The same step again: another rank's copy or a redrawn line. Earlier: a restart or rollback.
       if step == last { return }
       let previous = last
-      startSegment(kind: .restart, line: record.location.line, step: step)
+      newSegment()
       segment.findings.raise(
         Finding(
           kind: .restart, severity: .info, metric: "step", step: step, value: Double(step),
@@ -107,10 +124,10 @@ public struct RunAnalyzer {
     switch boundary.kind {
     case .start:
       guard !segment.series.isEmpty else { return }
-      startSegment(kind: .restart, line: line, step: nil)
+      newSegment()
       segment.pendingBoundary = (.restart, line, "a new training run starts in the same log")
     case .resume:
-      if !segment.series.isEmpty { startSegment(kind: .resume, line: line, step: nil) }
+      if !segment.series.isEmpty { newSegment() }
       if let from = boundary.fromStep { segment.base = from }
       segment.pendingBoundary = (
         .resume, line, "training resumes from a checkpoint" + (boundary.fromStep.map { " at step \($0)" } ?? "")
@@ -118,7 +135,8 @@ public struct RunAnalyzer {
     }
   }
 
-  private mutating func startSegment(kind: FindingKind, line: Int, step: Int?) {
+  /// Closes the current segment and opens the next, with the settings stated so far.
+  private mutating func newSegment() {
     closeSegment()
     var context = settings
     context.source = source
