@@ -56,6 +56,22 @@ struct ReportCommandTests {
     #expect((evidence.first?["line"] as? Int ?? 0) >= 1)
   }
 
+  @Test(
+    "a grad-norm spike in a 13-record excerpt (corpus 28) is a warning; the run stays healthy",
+    .enabled(if: SharedCorpus.isAvailable, "needs ../shared"))
+  func shortExcerptGradNormSpike() throws {
+    let file = try #require(SharedCorpus.file("28-"))
+    let result = try DiagnoseProcess.run(["report", "--format", "json", file.path])
+    #expect(result.status == 0)
+    let run = try #require(runs(try json(result)).first)
+    #expect(run["verdict"] as? String == "healthy")
+    let findings = run["findings"] as? [[String: Any]] ?? []
+    let spike = try #require(findings.first { $0["kind"] as? String == "grad_norm_spike" })
+    #expect(spike["step"] as? Int == 8)
+    #expect(spike["severity"] as? String == "warning")
+    #expect(try DiagnoseProcess.run(["report", "--fail-on", "warning", file.path]).status == 1)
+  }
+
   @Test("a loss spike is found at its step, and --fail-on decides the exit status")
   func spikeAndFailOn() throws {
     let url = try DiagnoseProcess.temporaryFile(Self.spikyLog())

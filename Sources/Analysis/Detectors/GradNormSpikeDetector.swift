@@ -34,7 +34,10 @@ public struct GradNormSpikeDetector: Detector {
       DetectorExample(
         "a 5x grad-norm spike leading a loss spike",
         ExampleLog(steps: 200, injections: [.spike(step: 100, factor: 3, gradFactor: 5)]), kind: .gradNormSpike,
-        step: 99)
+        step: 99),
+      DetectorExample(
+        "a 5x grad-norm jump in a 12-record excerpt (short window)",
+        ExampleLog(steps: 12, injections: [.spike(step: 9, factor: 1, gradFactor: 5)]), kind: .gradNormSpike, step: 8),
     ],
     nonTriggering: [
       DetectorExample("healthy grad-norm noise", ExampleLog(steps: 400, seed: 11), kind: .gradNormSpike)

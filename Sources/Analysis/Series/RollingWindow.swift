@@ -140,6 +140,19 @@ public struct TrendScale: Sendable {
     return RobustScale(center: center, sigma: max(1.4826 * mad / 2.0.squareRoot(), floor))
   }
 
+  /// A scale for short logs (a pasted excerpt, the first steps): from ``shortMinimumPoints`` points
+  /// on, the median of what there is and a σ of at least `wideFloor`, so that only a jump far beyond
+  /// any early noise scores high; from ``minimumPoints`` on, ``scale``.
+  public func scale(wideFloor: Double) -> RobustScale? {
+    if let scale { return scale }
+    guard count >= Self.shortMinimumPoints, let center = level.median else { return nil }
+    let spread = differences.mad.map { 1.4826 * $0 / 2.0.squareRoot() } ?? 0
+    return RobustScale(center: center, sigma: max(spread, wideFloor, floor))
+  }
+
+  /// Points needed before a short-window scale is given.
+  public static let shortMinimumPoints = 5
+
   /// The median of the short level window, with however few points it has.
   public var center: Double? { level.median }
 }
