@@ -29,7 +29,8 @@ struct RunSegmentTests {
   @Test("a resume numbers HF records on from the checkpoint's step")
   func resume() {
     var analyzer = RunAnalyzer(source: "log")
-    analyzer.add(.setting(SettingEvent(location: Self.at(1), name: "logging_steps", value: .int(10), source: .hfBanner)))
+    analyzer.add(
+      .setting(SettingEvent(location: Self.at(1), name: "logging_steps", value: .int(10), source: .hfBanner)))
     for line in 2...6 { analyzer.add(Self.record(line)) }
     analyzer.add(.runBoundary(RunBoundary(location: Self.at(7), kind: .resume, fromStep: 40)))
     for line in 8...10 { analyzer.add(Self.record(line)) }
@@ -56,10 +57,33 @@ struct RunSegmentTests {
   @Test("warmup_ratio × max_steps gives the warm-up end when warmup_steps is not stated")
   func warmupRatio() {
     var analyzer = RunAnalyzer(source: "log")
-    analyzer.add(.setting(SettingEvent(location: Self.at(1), name: "warmup_ratio", value: .double(0.03), source: .hfBanner)))
+    analyzer.add(
+      .setting(SettingEvent(location: Self.at(1), name: "warmup_ratio", value: .double(0.03), source: .hfBanner)))
     analyzer.add(.setting(SettingEvent(location: Self.at(2), name: "max_steps", value: .int(1000), source: .hfBanner)))
     for line in 3...60 { analyzer.add(Self.record(line)) }
     let end = analyzer.finish().first?.findings.first { $0.kind == .warmupEnd }
     #expect(end?.step == 30)
+  }
+
+  @Test("DeepSpeed step= lines between HF dicts neither split the run nor become points")
+  func deepSpeedCountersBesideDicts() {
+    var analyzer = RunAnalyzer(source: "log")
+    var line = 0
+    for index in 1...120 {
+      line += 1
+      analyzer.add(Self.record(line, loss: 2 + Double(index % 3) * 0.01))
+      if index % 50 == 0 {
+        line += 1
+        analyzer.add(
+          .trainingStep(
+            TrainingStep(location: Self.at(line), format: .deepSpeedStep, step: index, learningRate: 1e-4, skipped: 0)))
+      }
+    }
+    let runs = analyzer.finish()
+    #expect(runs.count == 1)
+    #expect(runs.first?.logged == 120)
+    #expect(runs.first?.lastStep == 120)
+    #expect(runs.first?.formats == ["hf-dict", "deepspeed-step"])
+    #expect(runs.first?.findings.filter { $0.severity > .info }.isEmpty == true)
   }
 }

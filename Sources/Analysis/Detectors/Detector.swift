@@ -27,7 +27,8 @@ extension Detector {
 /// One numbered training record, as the detectors see it.
 public struct StepPoint: Sendable {
   public var step: Int
-  /// The record's position in its segment's ``RunSeries``.
+  /// The record's position in its segment's ``RunSeries`` (for a counter line that is not stored,
+  /// the position the next record will take).
   public var index: Int
   public var line: Int
   public var record: TrainingStep

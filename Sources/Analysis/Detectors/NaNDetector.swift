@@ -57,6 +57,8 @@ public struct NaNDetector: Detector {
   public mutating func observe(_ point: StepPoint, context: RunContext, findings: inout FindingLog) {
     let loss = point.loss
     let gradNorm = point.gradNorm
+    // A line without metrics (DeepSpeed's step counter) says nothing about NaN either way.
+    if loss == nil, gradNorm == nil, point.record.nanIterations == nil { return }
     let gradBad = gradNorm.map { !$0.isFinite } ?? false
     let lrMoving = point.learningRate.map { lr in previousLearningRate.map { $0 != lr } ?? false } ?? false
     var reason: String?

@@ -97,6 +97,10 @@ public struct RunAnalyzer {
   // MARK: - Segments
 
   private mutating func addRecord(_ record: TrainingStep) {
+    if record.format == .deepSpeedStep, let step = record.step {
+      segment.observeCounters(record, step: step)
+      return
+    }
     let step: Int
     if let logged = record.step {
       step = logged

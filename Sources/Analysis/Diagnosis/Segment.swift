@@ -48,6 +48,18 @@ struct Segment {
     lastStep = step
   }
 
+  /// A counter line that runs beside the metric records (DeepSpeed's `step=N, skipped=K, lr=[…]`):
+  /// the detectors see it, but it is not a point of the series and does not move the step counter,
+  /// which HF's unnumbered dicts in the same log own.
+  mutating func observeCounters(_ record: TrainingStep, step: Int) {
+    if !formats.contains(record.format) { formats.append(record.format) }
+    let point = StepPoint(step: step, index: series.count, line: record.location.line, record: record)
+    context.atEpochBoundary = false
+    for index in detectors.indices {
+      detectors[index].observe(point, context: context, findings: &findings)
+    }
+  }
+
   mutating func observe(overflow: OverflowEvent, step: Int) {
     for index in detectors.indices {
       detectors[index].observe(overflow: overflow, step: step, context: context, findings: &findings)
