@@ -86,4 +86,20 @@ struct RunSegmentTests {
     #expect(runs.first?.formats == ["hf-dict", "deepspeed-step"])
     #expect(runs.first?.findings.filter { $0.severity > .info }.isEmpty == true)
   }
+
+  @Test("records repeated by other ranks are kept once")
+  func otherRanks() {
+    var analyzer = RunAnalyzer(source: "log")
+    var line = 0
+    for _ in 1...30 {
+      for rank in [0, 1] {
+        line += 1
+        analyzer.add(
+          .trainingStep(TrainingStep(location: Self.at(line), format: .huggingFaceDict, loss: 2, rank: rank)))
+      }
+    }
+    let runs = analyzer.finish()
+    #expect(runs.first?.logged == 30)
+    #expect(runs.first?.lastStep == 30)
+  }
 }

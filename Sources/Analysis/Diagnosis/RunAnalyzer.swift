@@ -97,6 +97,11 @@ public struct RunAnalyzer {
   // MARK: - Segments
 
   private mutating func addRecord(_ record: TrainingStep) {
+    // Several ranks printing the same records (`[rank1]: {'loss': …}`): keep the first rank's.
+    if let rank = record.rank {
+      if let primary = segment.primaryRank, primary != rank { return }
+      segment.primaryRank = rank
+    }
     if record.format == .deepSpeedStep, let step = record.step {
       segment.observeCounters(record, step: step)
       return

@@ -13,6 +13,8 @@ struct Segment {
   var base = 0
   var unnumbered = 0
   var lastStep: Int?
+  /// The rank whose records the segment keeps when a prefix names ranks.
+  var primaryRank: Int?
   var closed = false
   /// A resume or restart to report at the segment's first record.
   var pendingBoundary: (kind: FindingKind, line: Int, message: String)?
