@@ -1,0 +1,82 @@
+import Analysis
+import ArgumentParser
+import LogParse
+
+/// `diagnose report`: the post-mortem — per run segment a verdict, the first bad step and the findings.
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Say whether each run was healthy, unstable or diverged, where, and show the evidence.",
+    discussion: """
+      Each input is cut into run segments (a new run or a resume in the same log starts a new one). \
+      Per segment: a verdict (healthy, unstable, diverged, no-data), the first bad step, and findings \
+      (loss and grad-norm spikes, divergence, NaN, fp16 loss-scale collapse and overflow storms, clip \
+      saturation; epoch boundaries, resumes and the warm-up end as information), each with the log \
+      lines behind it.
+
+      --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json).
+
+      Exit status: 0 when no finding reaches --fail-on; 1 when one does; 2 for a usage error or an \
+      input that could not be read (the other inputs are still reported).
+      """
+  )
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+  }
+
+  enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case info, warning, critical, never
+
+    var threshold: Severity? {
+      switch self {
+      case .info: .info
+      case .warning: .warning
+      case .critical: .critical
+      case .never: nil
+      }
+    }
+  }
+
+  @Argument(help: "Log files to read; '-' reads standard input.")
+  var files: [String]
+
+  @Option(help: "Output format: text or json.")
+  var format: Format = .text
+
+  @Option(help: "Exit with status 1 when a finding reaches this severity: info, warning, critical or never.")
+  var failOn: FailOn = .critical
+
+  @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
+  var binary = false
+
+  func run() throws {
+    var reporter = InputReporter()
+    var runs: [RunDiagnosis] = []
+    for file in files {
+      var analyzer = RunAnalyzer(source: file)
+      var read = false
+      do {
+        try InputLoader.load(file, allowBinary: binary) { event in
+          if case .note(let note) = event { reporter.warn(source: file, note) }
+          read = true
+          analyzer.add(event)
+        }
+      } catch {
+        reporter.report(error)
+        // An input that could not be opened has no run to report; one cut short keeps what was read.
+        if !read { continue }
+      }
+      runs += analyzer.finish()
+    }
+    var output = OutputBuffer()
+    switch format {
+    case .text: ReportTextRenderer().render(runs, into: &output)
+    case .json: ReportJSONRenderer().render(runs, into: &output)
+    }
+    if reporter.failed { throw ExitCode(ExitStatus.inputError) }
+    if let threshold = failOn.threshold, runs.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
+      throw ExitCode(ExitStatus.findings)
+    }
+  }
+}
