@@ -46,15 +46,16 @@ public enum LearningRateScaling: String, Sendable, CaseIterable {
 
 /// Numbers as a person writes them in a suggestion: `1.41e-4`, `0.05`, `256`.
 public enum ShortNumber {
-  /// Three significant digits; scientific with a short exponent below 1e-3 or from 1e6.
-  public static func format(_ value: Double) -> String {
+  /// `significantDigits` digits (3 by default); scientific with a short exponent below 1e-3 or
+  /// from 1e6.
+  public static func format(_ value: Double, significantDigits: Int = 3) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
     if value == 0 { return "0" }
     let magnitude = abs(value)
     if value == value.rounded(), magnitude < 1e6 { return String(Int(value)) }
-    if magnitude >= 1e-3 && magnitude < 1e6 { return String(format: "%.3g", value) }
+    if magnitude >= 1e-3 && magnitude < 1e6 { return String(format: "%.\(significantDigits)g", value) }
     // "1.41e-04" → "1.41e-4"; "2.00e-04" → "2e-4".
-    let text = String(format: "%.2e", value)
+    let text = String(format: "%.\(significantDigits - 1)e", value)
     guard let e = text.firstIndex(of: "e") else { return text }
     var mantissa = String(text[..<e])
     if mantissa.contains(".") {

@@ -46,7 +46,7 @@ public enum Suggestions {
   /// A longer warm-up when spikes come during or right after a short one.
   public static func longerWarmup(currentRatio: Double?, currentSteps: Int?, totalSteps: Int?) -> Suggestion {
     let target = recommendedWarmupRatio
-    let current = currentRatio.map(ShortNumber.format) ?? currentSteps.map { "\($0) steps" } ?? "0"
+    let current = currentRatio.map { ShortNumber.format($0) } ?? currentSteps.map { "\($0) steps" } ?? "0"
     var arithmetic = "warmup_ratio \(ShortNumber.format(target))"
     if let totalSteps { arithmetic += " × \(totalSteps) steps = \(Int((Double(totalSteps) * target).rounded(.up))) warm-up steps" }
     return Suggestion(
@@ -62,7 +62,7 @@ public enum Suggestions {
   /// Clipping at 1.0, the value nearly every large run uses (Llama 2, OPT, Gopher; stability.md §1.1).
   public static func enableClipping(current: Double?, deepSpeedConfig: Bool) -> Suggestion {
     Suggestion(
-      setting: "max_grad_norm", current: current.map(ShortNumber.format) ?? "0", suggested: "1.0",
+      setting: "max_grad_norm", current: current.map { ShortNumber.format($0) } ?? "0", suggested: "1.0",
       rule: "gradient clipping", arithmetic: "clip the global grad norm at 1.0",
       reason: "grad-norm spikes with clipping off let one bad batch move the weights arbitrarily far",
       deepSpeedKeys: deepSpeedConfig ? ["\"gradient_clipping\": 1.0 (or \"auto\")"] : [])

@@ -1,25 +1,9 @@
-/// Short number formatting for messages (no Foundation).
+/// Short number formatting for messages.
 enum Format {
-  /// Up to 4 significant digits, like Python's `.4g`, or scientific for very large/small values.
+  /// Up to 4 significant digits, like Python's `.4g`; scientific with a short exponent for very
+  /// large or small values (`1e-4`, `2.5e+6` as `2.5e6`).
   static func number(_ value: Double) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-    let magnitude = abs(value)
-    if magnitude != 0, magnitude < 1e-3 || magnitude >= 1e6 {
-      var exponent = 0
-      var mantissa = magnitude
-      while mantissa >= 10 {
-        mantissa /= 10
-        exponent += 1
-      }
-      while mantissa < 1 {
-        mantissa *= 10
-        exponent -= 1
-      }
-      return (value < 0 ? "-" : "") + fixed(mantissa, 2) + "e" + (exponent < 0 ? "-" : "+") + String(abs(exponent))
-    }
-    let decimals = magnitude >= 1000 ? 0 : magnitude >= 100 ? 1 : magnitude >= 10 ? 2 : magnitude >= 1 ? 3 : 4
-    return fixed(value, decimals)
+    ShortNumber.format(value, significantDigits: 4)
   }
 
   /// `value` with exactly `decimals` decimals, rounded half away from zero.
