@@ -29,6 +29,33 @@ public struct RunAnalyzer {
     finished.flatMap(\.findings) + segment.findings.findings
   }
 
+  /// The step of the last training record the current segment took (a repeated or other rank's
+  /// copy is not taken).
+  public var lastStep: Int? { segment.lastStep }
+
+  /// The index of the segment records go to now: the `run` of the diagnosis it will become.
+  public var currentRun: Int { segment.index }
+
+  /// The current segment's verdict from its findings so far, without hindsight: a critical NaN
+  /// episode counts as unstable until the segment ends and shows whether it cleared.
+  public var verdictSoFar: Verdict { VerdictRule.decide(findings: segment.findings.findings, series: segment.series).0 }
+
+  /// The findings raised since the last call, with the run (segment index) each belongs to, in the
+  /// order the detectors raised them: what a live watcher alerts on. Hindsight added when a segment
+  /// closes is not included.
+  public mutating func takeNewFindings() -> [(run: Int, finding: Finding)] {
+    let current = segment.findings.findings
+    let fresh = unannounced + current[min(announced, current.count)...].map { (segment.index, $0) }
+    unannounced.removeAll()
+    announced = current.count
+    return fresh
+  }
+
+  /// How many of the current segment's findings ``takeNewFindings()`` has handed out.
+  private var announced = 0
+  /// Findings of segments closed since the last ``takeNewFindings()`` that it has not handed out.
+  private var unannounced: [(run: Int, finding: Finding)] = []
+
   public mutating func add(_ event: LogEvent) {
     switch event {
     case .trainingStep(let record):
@@ -156,6 +183,9 @@ public struct RunAnalyzer {
   private mutating func closeSegment() {
     guard !segment.closed else { return }
     segment.closed = true
+    let raised = segment.findings.findings
+    if announced < raised.count { unannounced += raised[announced...].map { (segment.index, $0) } }
+    announced = 0
     if segment.series.isEmpty && segment.findings.findings.isEmpty && !finished.isEmpty { return }
     finished.append(segment.diagnosis(source: source))
   }

@@ -50,6 +50,10 @@ public final class FileFollower {
     if descriptor >= 0 { close(descriptor) }
   }
 
+  /// The inode of the file being read, if one is open: a directory watcher uses it to recognise a
+  /// rotated file (`train.log.1`) as one it already read under its old name.
+  public var followedInode: UInt? { descriptor >= 0 ? inode : nil }
+
   /// The 1-based line number the next segment will have.
   public var currentLine: Int { nextLine }
 
