@@ -88,6 +88,23 @@ struct FileFollowerTests {
     #expect(found.texts == ["b", "half", "c"])
   }
 
+  @Test("a file cut in place, refilled and rotated between two polls is read from its top")
+  func truncatedThenRotated() throws {
+    let log = Log()
+    try log.write("one\ntwo\nthree\n")
+    let follower = FileFollower(path: log.url.path, fromStart: true)
+    #expect(segments(follower).texts == ["one", "two", "three"])
+    try log.write("four\n")
+    let rotated = log.url.appendingPathExtension("1")
+    defer { try? FileManager.default.removeItem(at: rotated) }
+    try FileManager.default.moveItem(at: log.url, to: rotated)
+    try log.write("five\n")
+    let found = segments(follower)
+    #expect(found.result.rotated)
+    #expect(found.result.truncated)
+    #expect(found.texts == ["four", "five"])
+  }
+
   @Test("a file that does not exist yet, is deleted, and comes back")
   func missingAndRecreated() throws {
     let log = Log()

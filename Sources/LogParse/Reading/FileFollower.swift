@@ -64,7 +64,9 @@ public final class FileFollower {
     let exists = stat(path, &info) == 0
     if descriptor >= 0 {
       if !exists || UInt(info.st_ino) != inode {
-        // Rotated or deleted: what the old file still holds comes first, then it is finished.
+        // Rotated or deleted: what the old file still holds comes first, then it is finished. It
+        // may have been cut in place and refilled just before (copytruncate, then rotation).
+        if restartIfTruncated() { result.truncated = true }
         result.bytesRead += drain(body)
         flushPending(body)
         close(descriptor)
@@ -84,19 +86,26 @@ public final class FileFollower {
         return result
       }
     }
-    var current = stat()
-    if fstat(descriptor, &current) == 0, Int64(current.st_size) < offset {
-      // Truncated in place: the content starts over; a half line from before is gone.
-      result.truncated = true
-      offset = 0
-      pending.removeAll()
-      pendingStart = 0
-      nextLine = 1
-      skippingCutLine = false
-      lseek(descriptor, 0, SEEK_SET)
-    }
+    if restartIfTruncated() { result.truncated = true }
     result.bytesRead += drain(body)
     return result
+  }
+
+  /// Truncated in place: the content starts over; a half line from before is gone. Returns
+  /// whether it was.
+  ///
+  /// Only a file now shorter than what was read shows it: a file cut and refilled past that point
+  /// between two polls looks like one that grew (copytruncate's known race).
+  private func restartIfTruncated() -> Bool {
+    var current = stat()
+    guard fstat(descriptor, &current) == 0, Int64(current.st_size) < offset else { return false }
+    offset = 0
+    pending.removeAll()
+    pendingStart = 0
+    nextLine = 1
+    skippingCutLine = false
+    lseek(descriptor, 0, SEEK_SET)
+    return true
   }
 
   /// Hands over a last line that never got its terminator (the writer is done).
