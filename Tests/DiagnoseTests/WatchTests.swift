@@ -75,7 +75,9 @@ struct WatchTests {
     #expect(spike.seenAt - written < Self.latencyBound, "alert after \(spike.seenAt - written) s")
     #expect(spike.seenAt >= written)
 
-    let expected = try Self.report(writer.concatenated())
+    let concatenated = try writer.concatenated()
+    defer { try? FileManager.default.removeItem(at: concatenated) }
+    let expected = try Self.report(concatenated)
     #expect(diagnoses.map(\.series.steps) == expected.map(\.series.steps))
     #expect(diagnoses.first?.series.steps == Array(1...WatchScenario.lastStep))
     #expect(diagnoses.map(\.series.losses) == expected.map(\.series.losses))
