@@ -35,10 +35,13 @@ struct WatchSession {
 
   /// Polls until an exit condition holds; returns the exit status.
   mutating func run(pollInterval: Double, exitOn: Severity?, untilIdle: Double?) -> Int32 {
+    var first = true
     while true {
       let now = AlertText.now()
       let alerts = watcher.poll(now: now)
-      publish(alerts)
+      // An idle poll changes nothing shown: skip rendering, so idle costs only the polling itself.
+      if first || watcher.lastWrite == now || !alerts.isEmpty { publish(alerts) }
+      first = false
       if let exitOn, alerts.contains(where: { $0.finding.severity >= exitOn }) {
         finishOutput()
         return ExitStatus.findings
