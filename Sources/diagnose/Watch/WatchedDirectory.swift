@@ -39,11 +39,13 @@ struct WatchedDirectory {
       guard !Self.ignoredSuffixes.contains(where: { name.hasSuffix($0) }) else { continue }
       let full = path.hasSuffix("/") ? path + name : path + "/" + name
       var info = stat()
-      guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-        // Not a regular file (yet): look again next time.
+      guard stat(full, &info) == 0 else {
+        // Gone again, or a dangling link: look again next time.
         seen.remove(name)
         continue
       }
+      // Checkpoint folders and other non-files are listed once and left alone.
+      guard (info.st_mode & S_IFMT) == S_IFREG else { continue }
       guard !known.contains(UInt(info.st_ino)), InputKind.detect(full) == .consoleLog else { continue }
       found.append(full)
     }
