@@ -104,9 +104,28 @@ struct WatchTests {
     let byName = Dictionary(grouping: watcher.runs) { URL(fileURLWithPath: $0.source).lastPathComponent }
     #expect(byName["new-run.log"]?.first?.step == 15)
     #expect(byName["new-run.log.1"] == nil)
-    // old.log was there at the start: followed from its end, so nothing read yet.
-    #expect(byName["old.log"] == nil)
+    // old.log was there at the start: read to warm the detectors up, without alerts.
+    #expect(byName["old.log"]?.first?.step == 5)
     #expect(watcher.logs.map { URL(fileURLWithPath: $0.source).lastPathComponent }.sorted() == ["new-run.log", "old.log"])
+  }
+
+  @Test("starting at the end, history warms the detectors up without alerts, and a spike right after is caught")
+  func warmUpFromHistory() throws {
+    let url = try DiagnoseProcess.temporaryFile(Array(WatchFixture.lines(1...59, spikeAt: 30).utf8))
+    defer { try? FileManager.default.removeItem(at: url) }
+    let watcher = Watcher(paths: [url.path], fromStart: false, now: 0)
+    #expect(watcher.poll(now: 1).isEmpty)
+    #expect(watcher.runs.first?.step == 59)
+    #expect(watcher.runs.first?.findingCounts[.init(kind: .lossSpike, severity: .critical)] == 1)
+    let handle = try FileHandle(forWritingTo: url)
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(WatchFixture.line(step: 60, spikeAt: 60).utf8))
+    try handle.close()
+    let alerts = watcher.poll(now: 2)
+    #expect(alerts.map(\.finding.kind) == [.lossSpike])
+    #expect(alerts.first?.finding.step == 60)
+    #expect(alerts.first?.evidenceLine == 60)
+    #expect(watcher.lastWrite == 2)
   }
 
   @Test("a replay alerts on the divergence, with the value as it was when raised")

@@ -51,7 +51,11 @@ struct WatchCommand: ParsableCommand {
   @Argument(help: "Log files to follow (they may not exist yet) and directories to watch for new logs.")
   var paths: [String]
 
-  @Flag(help: "Read what the files already hold (a replay); by default start at their end.")
+  @Flag(
+    help: """
+      Alert on what the files already hold (a replay). By default that is read without alerts, to \
+      warm the detectors up, and only new lines raise alerts.
+      """)
   var fromStart = false
 
   @Option(help: "Seconds between polls.")

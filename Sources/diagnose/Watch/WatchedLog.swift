@@ -17,10 +17,18 @@ final class WatchedLog {
   /// Called with each parse note (a recoverable problem in the input).
   var onNote: ((ParseNote) -> Void)?
 
-  init(path: String, fromStart: Bool) {
+  /// Whether the next poll's findings are history, read to warm the detectors up, not alerts.
+  private var warmingUp: Bool
+
+  /// - Parameter warmUp: the file exists and the watch starts at its end: read what it holds
+  ///   without alerting, so that the detectors know the run's level and spread before the first
+  ///   new line (a spike right after the watch starts is then caught) and the post-mortem covers
+  ///   the whole run.
+  init(path: String, warmUp: Bool = false) {
     source = path
-    follower = FileFollower(path: path, fromStart: fromStart)
+    follower = FileFollower(path: path, fromStart: true)
     analyzer = RunAnalyzer(source: path)
+    warmingUp = warmUp
   }
 
   /// The inode being read, if the file is open.
@@ -30,6 +38,10 @@ final class WatchedLog {
   func poll(now: Double) -> (bytesRead: Int, alerts: [Alert]) {
     var alerts: [Alert] = []
     let result = follower.poll { chunk in read(chunk, now: now, into: &alerts) }
+    if warmingUp, !result.missing {
+      warmingUp = false
+      return (0, [])
+    }
     return (result.bytesRead, alerts)
   }
 

@@ -21,18 +21,19 @@ final class Watcher {
 
   /// - Parameters:
   ///   - paths: files (which need not exist yet) and directories.
-  ///   - fromStart: read what the files already hold; otherwise start at their end. Files that
-  ///     appear in a directory later are always read from their start.
+  ///   - fromStart: alert on what the files already hold (a replay); otherwise read it only to
+  ///     warm the detectors up and alert on what is written from now on. Files that appear in a
+  ///     directory later are new: every finding in them is an alert.
   init(paths: [String], fromStart: Bool, now: Double) {
     lastWrite = now
     for path in paths {
       var info = stat()
       if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
         var directory = WatchedDirectory(path: path)
-        for file in directory.newFiles(known: knownInodes) { add(file, fromStart: fromStart) }
+        for file in directory.newFiles(known: knownInodes) { add(file, warmUp: !fromStart) }
         directories.append(directory)
       } else {
-        add(path, fromStart: fromStart)
+        add(path, warmUp: !fromStart && stat(path, &info) == 0)
       }
     }
   }
@@ -49,7 +50,7 @@ final class Watcher {
     }
     for index in directories.indices {
       for file in directories[index].newFiles(known: knownInodes) {
-        let log = add(file, fromStart: true)
+        let log = add(file, warmUp: false)
         let (bytes, raised) = log.poll(now: now)
         if bytes > 0 { grew = true }
         alerts += raised
@@ -76,8 +77,8 @@ final class Watcher {
   }
 
   @discardableResult
-  private func add(_ path: String, fromStart: Bool) -> WatchedLog {
-    let log = WatchedLog(path: path, fromStart: fromStart)
+  private func add(_ path: String, warmUp: Bool) -> WatchedLog {
+    let log = WatchedLog(path: path, warmUp: warmUp)
     log.onNote = { [weak self] note in self?.onNote?(path, note) }
     logs.append(log)
     return log
