@@ -48,11 +48,15 @@ final class WatchProcess: @unchecked Sendable {
     return lines
   }
 
+  /// Sends SIGINT, as Ctrl-C does.
+  func interrupt() { process.interrupt() }
+
   /// Waits for the process to exit (killing it after `timeout` seconds) and returns its status.
   func wait(timeout: Double = 60) -> Int32 {
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-    if process.isRunning { process.terminate() }
+    // SIGKILL: the test runner's threads block most signals, and a child inherits that mask.
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
     // Let the reader take the last bytes.
     Thread.sleep(forTimeInterval: 0.1)
@@ -132,6 +136,23 @@ struct WatchProcessTests {
     #expect(result.lines.first == "post-mortem:")
     #expect(result.stdout.contains("steps 1–100, 100 logged"))
     #expect(result.stdout.contains("verdict: HEALTHY"))
+  }
+
+  @Test("Ctrl-C (SIGINT) ends the watch with the post-mortem of everything read")
+  func interruptPrintsPostMortem() throws {
+    let directory = try WatchFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let log = directory.appendingPathComponent("train.log")
+    try Data(WatchFixture.lines(1...40).utf8).write(to: log)
+    let metrics = directory.appendingPathComponent("watch.prom")
+    let watch = try WatchProcess(["--metrics-file", metrics.path, log.path])
+    let deadline = Date().addingTimeInterval(10)
+    while Self.stepInMetrics(metrics) < 40, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    watch.interrupt()
+    #expect(watch.wait() == 0)
+    let lines = watch.output.map(\.text)
+    #expect(lines.contains("post-mortem:"))
+    #expect(lines.contains { $0.hasSuffix("steps 1–40, 40 logged") })
   }
 
   @Test("--on-alert runs a command per alert with the details in DIAGNOSE_ALERT_* variables")

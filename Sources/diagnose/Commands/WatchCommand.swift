@@ -32,7 +32,8 @@ struct WatchCommand: ParsableCommand {
 
       Exit status: 1 at the first finding that reaches --exit-on; with --until-idle, after the \
       post-mortem, 1 if a finding in it is critical and 0 otherwise; 2 for a usage error. Without \
-      either it runs until interrupted.
+      either it runs until interrupted: SIGINT (Ctrl-C) or SIGTERM prints the post-mortem and \
+      exits with the --until-idle statuses.
       """
   )
 

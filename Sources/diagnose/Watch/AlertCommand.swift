@@ -61,9 +61,17 @@ struct AlertCommand {
       for pointer in envp { free(pointer) }
     }
     var pid: pid_t = 0
+    // The command starts with no signal blocked, whatever mask the watcher inherited.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
     // SAFETY: argv and envp are NUL-terminated arrays of strdup'ed C strings that live until the
     // deferred frees, after posix_spawn has copied them into the child.
-    let status = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, &envp)
+    let status = posix_spawn(&pid, "/bin/sh", nil, &attributes, &argv, &envp)
     guard status == 0 else {
       StandardError.write("diagnose: --on-alert: could not start /bin/sh: \(String(cString: strerror(status)))\n")
       return false

@@ -5,6 +5,9 @@ import LogParse
   import Glibc
 #endif
 
+/// Set by SIGINT or SIGTERM: the poll loop ends with the post-mortem.
+nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
+
 /// The poll loop of `diagnose watch`: alerts, the status line, `--on-alert`, the metrics file and
 /// the exit conditions around a ``Watcher``.
 struct WatchSession {
@@ -36,6 +39,7 @@ struct WatchSession {
   /// Polls until an exit condition holds; returns the exit status.
   mutating func run(pollInterval: Double, exitOn: Severity?, untilIdle: Double?) -> Int32 {
     var first = true
+    Self.stopOnSignals()
     while true {
       let now = AlertText.now()
       let alerts = watcher.poll(now: now)
@@ -49,6 +53,7 @@ struct WatchSession {
       if let untilIdle, now - watcher.lastWrite >= untilIdle {
         return postMortem()
       }
+      if stopRequested != 0 { return postMortem() }
       onAlert?.reap()
       Self.sleep(seconds: pollInterval)
     }
@@ -107,7 +112,24 @@ struct WatchSession {
   static func sleep(seconds: Double) {
     var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
     var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+    while nanosleep(&request, &remaining) != 0, errno == EINTR, stopRequested == 0 { request = remaining }
+  }
+
+  /// The first SIGINT (Ctrl-C) or SIGTERM ends the watch with the post-mortem; a second one, the
+  /// default action, ends it at once.
+  private static func stopOnSignals() {
+    // A parent may have left them blocked (the mask is inherited across exec).
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    sigaddset(&unblock, SIGTERM)
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
+    for signalNumber in [SIGINT, SIGTERM] {
+      signal(signalNumber) { received in
+        stopRequested = 1
+        signal(received, SIG_DFL)
+      }
+    }
   }
 
   static func writeOut(_ text: String) {
