@@ -29,7 +29,10 @@ struct LiveFindingsTests {
     // Every finding the post-mortem keeps from the online pass was handed out live, in its run.
     for diagnosis in diagnoses {
       for finding in diagnosis.findings where finding.kind == .lossSpike {
-        #expect(taken.contains { $0.run == diagnosis.run && $0.finding.step == finding.step && $0.finding.kind == finding.kind })
+        #expect(
+          taken.contains {
+            $0.run == diagnosis.run && $0.finding.step == finding.step && $0.finding.kind == finding.kind
+          })
       }
     }
   }

@@ -73,7 +73,9 @@ struct WatchProcessTests {
       .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.max() ?? 0
   }
 
-  @Test("a writer grows, cuts, rotates and re-creates a log: the alert comes within a second, the post-mortem equals report's")
+  @Test(
+    "a writer grows, cuts, rotates and re-creates a log: the alert comes within a second, the post-mortem equals report's"
+  )
   func followsLikeReport() throws {
     let directory = try WatchFixture.temporaryDirectory()
     let metricsDirectory = try WatchFixture.temporaryDirectory()
@@ -90,7 +92,9 @@ struct WatchProcessTests {
     // The watcher starts at the end of what is there: the log must not exist before its first poll,
     // which writes the metrics file.
     let started = Date().addingTimeInterval(10)
-    while !FileManager.default.fileExists(atPath: metrics.path), Date() < started { Thread.sleep(forTimeInterval: 0.02) }
+    while !FileManager.default.fileExists(atPath: metrics.path), Date() < started {
+      Thread.sleep(forTimeInterval: 0.02)
+    }
     let written = try WatchScenario.write(writer) { step in
       let deadline = Date().addingTimeInterval(10)
       while Self.stepInMetrics(metrics) < step, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -198,7 +202,9 @@ struct WatchProcessTests {
       #expect(text.split(separator: "\n").contains { $0 == line }, "missing: \(line)")
     }
     // Nothing but the metrics file is left beside it: the temporary file was renamed.
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == [log.lastPathComponent, "watch.prom"].sorted())
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        == [log.lastPathComponent, "watch.prom"].sorted())
     try Self.promtoolAccepts(metrics)
   }
 

@@ -14,7 +14,8 @@ struct WatchRenderingTests {
       message: "loss 26.32 is 9.6× the trailing median 2.752"),
     evidenceLine: 61, evidenceText: "\u{1B}[32m{'loss': 26.3223}\r")
 
-  @Test("an alert line carries time, source, run, step, kind, severity, value vs baseline and a printable evidence line")
+  @Test(
+    "an alert line carries time, source, run, step, kind, severity, value vs baseline and a printable evidence line")
   func alertLine() {
     let line = AlertText().line(Self.alert)
     #expect(
@@ -40,7 +41,8 @@ struct WatchRenderingTests {
 
   @Test("every DIAGNOSE_ALERT_* variable is documented in the README and the command's help")
   func variablesDocumented() throws {
-    let readme = try String(contentsOf: DiagnoseProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let readme = try String(
+      contentsOf: DiagnoseProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
     let help = WatchCommand.configuration.discussion
     for (name, _) in AlertCommand.environment(Self.alert) {
       let suffix = "_" + name.dropFirst("DIAGNOSE_ALERT_".count)

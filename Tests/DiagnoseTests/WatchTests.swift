@@ -106,7 +106,8 @@ struct WatchTests {
     #expect(byName["new-run.log.1"] == nil)
     // old.log was there at the start: read to warm the detectors up, without alerts.
     #expect(byName["old.log"]?.first?.step == 5)
-    #expect(watcher.logs.map { URL(fileURLWithPath: $0.source).lastPathComponent }.sorted() == ["new-run.log", "old.log"])
+    #expect(
+      watcher.logs.map { URL(fileURLWithPath: $0.source).lastPathComponent }.sorted() == ["new-run.log", "old.log"])
   }
 
   @Test("starting at the end, history warms the detectors up without alerts, and a spike right after is caught")

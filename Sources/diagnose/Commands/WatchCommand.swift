@@ -90,7 +90,8 @@ struct WatchCommand: ParsableCommand {
 
   func run() throws {
     var session = WatchSession(
-      watcher: Watcher(paths: paths, fromStart: fromStart, now: AlertText.now()), interactive: isatty(STDOUT_FILENO) == 1,
+      watcher: Watcher(paths: paths, fromStart: fromStart, now: AlertText.now()),
+      interactive: isatty(STDOUT_FILENO) == 1,
       alertOn: alertOn.severity, onAlert: onAlert.map(AlertCommand.init), metricsFile: metricsFile)
     let status = session.run(pollInterval: pollInterval, exitOn: exitOn?.severity, untilIdle: untilIdle)
     if status != ExitStatus.success { throw ExitCode(status) }

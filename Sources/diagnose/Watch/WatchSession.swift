@@ -77,7 +77,8 @@ struct WatchSession {
           metricsFailed = false
         } else if !metricsFailed {
           metricsFailed = true
-          StandardError.write("diagnose: cannot write the metrics file \(metricsFile): \(String(cString: strerror(errno)))\n")
+          StandardError.write(
+            "diagnose: cannot write the metrics file \(metricsFile): \(String(cString: strerror(errno)))\n")
         }
       }
     }
