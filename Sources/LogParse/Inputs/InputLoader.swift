@@ -13,6 +13,10 @@ public enum InputLoader {
     switch kind ?? InputKind.detect(path) {
     case .consoleLog:
       _ = try LogScanner.scanFile(path, allowBinary: allowBinary, consume)
+    case .deepSpeedConfig:
+      try DeepSpeedConfigReader.load(path, consume)
+    case .launchScript:
+      try LaunchScriptReader.load(path, consume)
     case .checkpointDirectory:
       throw InputError(path: path, kind: .isDirectory, detail: "Is a directory")
     case let other:

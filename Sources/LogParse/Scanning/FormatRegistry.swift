@@ -2,6 +2,9 @@
 public enum FormatRegistry {
   /// Every console-log format.
   public static func consoleFormats() -> [any LogFormat] {
-    [HuggingFaceDictFormat()]
+    [
+      HuggingFaceDictFormat(), DeepSpeedProgressFormat(), DeepSpeedOverflowFormat(), DeepSpeedConfigDumpFormat(),
+      DeepSpeedBatchErrorFormat(), LauncherFormat(), MegatronIterationFormat(), MegatronArgumentsFormat(),
+    ]
   }
 }
