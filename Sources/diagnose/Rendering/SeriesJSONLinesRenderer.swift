@@ -27,7 +27,21 @@ struct SeriesJSONLinesRenderer: SeriesRenderer {
     JSONText.append(row.learningRate, to: &output)
     output.append(",\"step_basis\":\"" as StaticString)
     output.append(row.stepBasis.rawValue)
-    output.append("\"}" as StaticString)
+    output.append("\",\"loss_scale\":" as StaticString)
+    JSONText.append(row.lossScale, to: &output)
+    output.append(",\"skipped\":" as StaticString)
+    Self.append(row.skipped, &output)
+    output.append(",\"overflow\":" as StaticString)
+    output.append(row.overflowCount)
+    output.append(",\"global_batch_size\":" as StaticString)
+    Self.append(row.globalBatchSize, &output)
+    output.append(",\"rank\":" as StaticString)
+    Self.append(row.rank, &output)
+    output.append("}" as StaticString)
     output.endLine()
+  }
+
+  private static func append(_ value: Int?, _ output: inout OutputBuffer) {
+    if let value { output.append(value) } else { output.append("null" as StaticString) }
   }
 }

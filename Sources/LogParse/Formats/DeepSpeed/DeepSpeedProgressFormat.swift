@@ -23,8 +23,8 @@ public final class DeepSpeedProgressFormat: LogFormat {
       #"(?:\[Rank (-?\d+)\] )?step=(\d+), skipped=(\d+), lr=\[([^\]]*)\](?:, mom=\[(.*)\])?"#
     ).makeMatcher()
     timer = try! Pattern(
-      #"(?:epoch=(\d+)/micro_step=(\d+)/global_step=(\d+)|(\d+)/(\d+)), (?:RunningAvg)?SamplesPerSec=([-+0-9.eE]+|-?inf|nan)"#
-        + #"(?:, CurrSamplesPerSec=([-+0-9.eE]+|-?inf|nan))?(?:, MemAllocated=([0-9.]+)GB)?(?:, MaxMemAllocated=([0-9.]+)GB)?"#
+      #"(?:epoch=(\d+)/micro_step=(\d+)/global_step=(\d+)|(\d+)/(\d+)), (?:RunningAvg)?SamplesPerSec=(-?inf|nan|[-+0-9.eE]+)"#
+        + #"(?:, CurrSamplesPerSec=(-?inf|nan|[-+0-9.eE]+))?(?:, MemAllocated=([0-9.]+)GB)?(?:, MaxMemAllocated=([0-9.]+)GB)?"#
     ).makeMatcher()
     pipeline = try! Pattern(#"steps: (\d+) loss: (\S+) iter time"#).makeMatcher()
   }
