@@ -57,10 +57,12 @@ public final class MegatronArgumentsFormat: LogFormat {
   public func continueBlock(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     linesRead += 1
     let bytes = segment.bytes
-    let start = LinePrefix.parse(bytes).contentStart
+    var start = LinePrefix.parse(bytes).contentStart
     if linesRead > Self.maxLines || ByteText.find("end of arguments", in: bytes, from: start) != nil { return .done }
-    guard ByteText.hasPrefix(bytes, "  ", at: start),
-      let (name, value) = DeepSpeedConfigDumpFormat.dumpEntry(bytes, from: start + 2)
+    // Two spaces indent each argument; `[default0]: ` style prefixes may have taken one of them.
+    let indent = start
+    while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+    guard start > indent, let (name, value) = DeepSpeedConfigDumpFormat.dumpEntry(bytes, from: start)
     else { return .wantsFollowingSegments }
     let argument = ByteText.string(bytes, name)
     if let settingName = Self.names[argument], let parsed = SettingValue.parse(ByteText.slice(bytes, value)) {
