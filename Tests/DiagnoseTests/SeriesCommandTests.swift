@@ -3,7 +3,8 @@ import Testing
 
 @Suite("diagnose series, end to end")
 struct SeriesCommandTests {
-  static let header = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis"
+  static let header =
+    "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,loss_scale,skipped,overflow,global_batch_size,rank"
 
   @Test("the sample log gives one CSV row per training dict and none for evals or the summary")
   func sampleLog() throws {
@@ -12,7 +13,7 @@ struct SeriesCommandTests {
     #expect(result.lines.first == Substring(Self.header))
     let rows = result.lines.dropFirst()
     #expect(rows.count == 30)
-    #expect(rows.allSatisfy { $0.hasPrefix("SampleLogs/hf-sft-console.log,") && $0.hasSuffix(",order") })
+    #expect(rows.allSatisfy { $0.hasPrefix("SampleLogs/hf-sft-console.log,") && $0.hasSuffix(",order,,,0,,") })
     #expect(result.stderr.isEmpty)
   }
 
@@ -66,7 +67,7 @@ struct SeriesCommandTests {
     let log = "{'loss': 2.5, 'learning_rate': 0.001, 'epoch': 0.5}\r\n"
     let result = try DiagnoseProcess.run(["series", "-"], stdin: Data(log.utf8))
     #expect(result.status == 0)
-    #expect(result.lines.last == "-,1,1,0.5,2.5,,0.001,order")
+    #expect(result.lines.last == "-,1,1,0.5,2.5,,0.001,order,,,0,,")
   }
 
   @Test("a missing file and a directory: one clear line each naming the path, exit 2, other files still read")
