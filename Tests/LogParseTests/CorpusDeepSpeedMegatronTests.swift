@@ -4,7 +4,9 @@ import Testing
 @testable import LogParse
 
 /// The DeepSpeed and Megatron logs of `../shared/corpus`; expected values were read off the files by hand.
-@Suite("DeepSpeed and Megatron logs in the shared corpus", .enabled(if: SharedCorpus.isAvailable, "../shared is not present"))
+@Suite(
+  "DeepSpeed and Megatron logs in the shared corpus", .enabled(if: SharedCorpus.isAvailable, "../shared is not present")
+)
 struct CorpusDeepSpeedMegatronTests {
   struct OverflowExpectation: CustomTestStringConvertible, Sendable {
     let prefix: String
@@ -22,7 +24,8 @@ struct CorpusDeepSpeedMegatronTests {
     OverflowExpectation(
       prefix: "13-", attempted: [65536, 65536, 32768, 16384], new: [nil, 32768, 16384, 8192], hysteresis: 1),
     OverflowExpectation(
-      prefix: "15-", attempted: [134_217_728, 67_108_864, 33_554_432], new: [67_108_864, 33_554_432, 16_777_216], hysteresis: 0),
+      prefix: "15-", attempted: [134_217_728, 67_108_864, 33_554_432], new: [67_108_864, 33_554_432, 16_777_216],
+      hysteresis: 0),
     OverflowExpectation(
       prefix: "16-", attempted: [16_777_216, 8_388_608, 4_194_304, 2_097_152, 1_048_576],
       new: [8_388_608, 4_194_304, 2_097_152, 1_048_576, 524_288], hysteresis: 0),
@@ -58,7 +61,8 @@ struct CorpusDeepSpeedMegatronTests {
     // One halving per reduced overflow: 2^32 → 2^10 is 22 of them.
     let reduced = found.filter { $0.kind == .reduced }
     #expect(reduced.count == 22)
-    let chained = zip(reduced, reduced.dropFirst()).allSatisfy { (earlier: OverflowEvent, later: OverflowEvent) -> Bool in
+    let chained = zip(reduced, reduced.dropFirst()).allSatisfy {
+      (earlier: OverflowEvent, later: OverflowEvent) -> Bool in
       earlier.newScale == later.attemptedScale
     }
     #expect(chained)
@@ -93,7 +97,10 @@ struct CorpusDeepSpeedMegatronTests {
     #expect(found.map(\.newScale) == [32768, 16384, 8192, 4096])
     let steps = trainingSteps(events)
     #expect(steps.map(\.step) == [10, 450, 460, 470])
-    #expect(steps.allSatisfy { $0.skipped == 4 && $0.learningRates?.count == 2 && $0.momentum == [[0.9, 0.95], [0.9, 0.95]] })
+    #expect(
+      steps.allSatisfy {
+        $0.skipped == 4 && $0.learningRates?.count == 2 && $0.momentum == [[0.9, 0.95], [0.9, 0.95]]
+      })
     #expect(steps.last?.learningRate == 6.557954618867102e-08)
     let samples = throughputs(events)
     #expect(samples.count == 4)

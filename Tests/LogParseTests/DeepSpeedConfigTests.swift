@@ -43,19 +43,25 @@ struct DeepSpeedConfigTests {
     let events = try scanEvents(Self.dumpLog)
     let dump = settings(events).filter { $0.source == .deepSpeedEngineDump }
     let dotted = dump.filter { $0.location.line < 19 }
-    #expect(dotted.map(\.name) == [
-      "bf16", "fp16", "gradient_accumulation_steps", "gradient_clipping", "initial_loss_scale", "optimizer", "scheduler",
-      "steps_per_print", "train_batch_size", "train_micro_batch_size_per_gpu", "world_size", "zero_stage",
-    ])
-    #expect(dotted.map(\.value) == [
-      .bool(false), .bool(true), .int(2), .double(1.0), .int(65536), .string("adamw"), .string("WarmupDecayLR"), .int(10),
-      .int(32), .int(4), .int(4), .int(2),
-    ])
+    #expect(
+      dotted.map(\.name) == [
+        "bf16", "fp16", "gradient_accumulation_steps", "gradient_clipping", "initial_loss_scale", "optimizer",
+        "scheduler",
+        "steps_per_print", "train_batch_size", "train_micro_batch_size_per_gpu", "world_size", "zero_stage",
+      ])
+    #expect(
+      dotted.map(\.value) == [
+        .bool(false), .bool(true), .int(2), .double(1.0), .int(65536), .string("adamw"), .string("WarmupDecayLR"),
+        .int(10),
+        .int(32), .int(4), .int(4), .int(2),
+      ])
     let json = dump.filter { $0.location.line >= 19 }
-    #expect(json.map(\.name) == [
-      "train_batch_size", "gradient_accumulation_steps", "optimizer", "optimizer.params.lr", "fp16", "initial_scale_power",
-      "zero_stage", "steps_per_print",
-    ])
+    #expect(
+      json.map(\.name) == [
+        "train_batch_size", "gradient_accumulation_steps", "optimizer", "optimizer.params.lr", "fp16",
+        "initial_scale_power",
+        "zero_stage", "steps_per_print",
+      ])
     #expect(json.last?.value == .double(1e10))
     #expect(json.first?.location.line == 20)
     #expect(json.first { $0.name == "zero_stage" }?.location.line == 27)
@@ -66,7 +72,8 @@ struct DeepSpeedConfigTests {
 
   @Test("a cut json block is reported, not half-read")
   func cutJSONBlock() throws {
-    let events = try scanEvents("[2024-09-15 00:13:21,400] [INFO] [config.py:989:print_user_config]   json = {\n    \"train_batch_size\": 32,\n")
+    let events = try scanEvents(
+      "[2024-09-15 00:13:21,400] [INFO] [config.py:989:print_user_config]   json = {\n    \"train_batch_size\": 32,\n")
     #expect(settings(events).isEmpty)
     #expect(notes(events).count == 1)
   }
@@ -74,10 +81,22 @@ struct DeepSpeedConfigTests {
   @Test(
     "the batch assertion, new and old forms, on one line or wrapped by rich with rank prefixes, gives its four numbers",
     arguments: [
-      ("[rank0]: AssertionError: Check batch related parameters. train_batch_size is not equal to micro_batch_per_gpu * gradient_acc_step * world_size 8 != 2 * 1 * 1 \n", [8, 2, 1, 1]),
-      ("AssertionError: Check batch related parameters. train_batch_size is not equal to micro_batch_per_gpu * gradient_acc_step * world_size2 != 1 * 1 * 1\n", [2, 1, 1, 1]),
-      ("AssertionError: Check batch related parameters. train_batch_size is not\nequal to micro_batch_per_gpu * gradient_acc_step * world_size 64 != 4 *\n8 * 1\n", [64, 4, 8, 1]),
-      ("[rank1]: AssertionError: Check batch related parameters. train_batch_size is not equal to\n[rank1]: micro_batch_per_gpu * gradient_acc_step * world_size 32 != 4 * 2 \n[rank1]: * 2\n", [32, 4, 2, 2]),
+      (
+        "[rank0]: AssertionError: Check batch related parameters. train_batch_size is not equal to micro_batch_per_gpu * gradient_acc_step * world_size 8 != 2 * 1 * 1 \n",
+        [8, 2, 1, 1]
+      ),
+      (
+        "AssertionError: Check batch related parameters. train_batch_size is not equal to micro_batch_per_gpu * gradient_acc_step * world_size2 != 1 * 1 * 1\n",
+        [2, 1, 1, 1]
+      ),
+      (
+        "AssertionError: Check batch related parameters. train_batch_size is not\nequal to micro_batch_per_gpu * gradient_acc_step * world_size 64 != 4 *\n8 * 1\n",
+        [64, 4, 8, 1]
+      ),
+      (
+        "[rank1]: AssertionError: Check batch related parameters. train_batch_size is not equal to\n[rank1]: micro_batch_per_gpu * gradient_acc_step * world_size 32 != 4 * 2 \n[rank1]: * 2\n",
+        [32, 4, 2, 2]
+      ),
     ])
   func batchAssertion(_ log: String, _ numbers: [Int]) throws {
     let events = try scanEvents(log)
@@ -135,10 +154,13 @@ struct DeepSpeedConfigTests {
 
       """
     let launcher = settings(try scanEvents(log)).filter { $0.source == .launcher }
-    #expect(launcher.map(\.name) == [
-      "nodes", "gpus_per_node", "world_size", "nodes", "gpus_per_node", "world_size", "nodes", "gpus_per_node", "world_size",
-    ])
-    #expect(launcher.map(\.value) == [.int(1), .int(4), .int(4), .int(2), .int(8), .int(16), .int(2), .int(8), .int(16)])
+    #expect(
+      launcher.map(\.name) == [
+        "nodes", "gpus_per_node", "world_size", "nodes", "gpus_per_node", "world_size", "nodes", "gpus_per_node",
+        "world_size",
+      ])
+    #expect(
+      launcher.map(\.value) == [.int(1), .int(4), .int(4), .int(2), .int(8), .int(16), .int(2), .int(8), .int(16)])
     // `dist_world_size=16` and every rank's `Config mesh_device None world_size = 16` state one thing: it is kept once.
     #expect(launcher.map(\.location.line) == [1, 1, 1, 2, 2, 2, 3, 3, 4])
     let nnodes = settings(try scanEvents("[launch.py:152:main] nnodes=2, num_local_procs=8, node_rank=0\n"))

@@ -18,20 +18,27 @@ struct DeepSpeedFormatTests {
 
   static let stepCases: [StepCase] = [
     StepCase(
-      line: logger + "[Rank 0] step=10, skipped=4, lr=[4.99804827338393e-05, 4.99804827338393e-05], mom=[(0.9, 0.95), (0.9, 0.95)]",
-      step: 10, skipped: 4, rates: [4.99804827338393e-05, 4.99804827338393e-05], momentum: [[0.9, 0.95], [0.9, 0.95]], rank: 0),
+      line: logger
+        + "[Rank 0] step=10, skipped=4, lr=[4.99804827338393e-05, 4.99804827338393e-05], mom=[(0.9, 0.95), (0.9, 0.95)]",
+      step: 10, skipped: 4, rates: [4.99804827338393e-05, 4.99804827338393e-05],
+      momentum: [[0.9, 0.95], [0.9, 0.95]], rank: 0),
     StepCase(
-      line: "[2021-05-25 06:30:55,343] [INFO] [logging.py:60:log_dist] [Rank 0] step=0, skipped=0, lr=[5e-05], mom=[[0.9, 0.999]]",
+      line:
+        "[2021-05-25 06:30:55,343] [INFO] [logging.py:60:log_dist] [Rank 0] step=0, skipped=0, lr=[5e-05], mom=[[0.9, 0.999]]",
       step: 0, skipped: 0, rates: [5e-05], momentum: [[0.9, 0.999]], rank: 0),
     StepCase(
-      line: "[2022-01-01 10:00:00,000] [INFO] [logging.py:68:log_dist] [Rank 0] step=510, skipped=8, lr=[0.01, 0.0], mom=[0.9, 0.9]",
+      line:
+        "[2022-01-01 10:00:00,000] [INFO] [logging.py:68:log_dist] [Rank 0] step=510, skipped=8, lr=[0.01, 0.0], mom=[0.9, 0.9]",
       step: 510, skipped: 8, rates: [0.01, 0.0], momentum: [[0.9], [0.9]], rank: 0),
     StepCase(
-      line: "[default3]:[2025-01-01 10:00:00,000] [INFO] [logging.py:128:log_dist] [Rank 3] step=2000, skipped=17, lr=[6e-4], mom=[(0.9, 0.95)]",
+      line:
+        "[default3]:[2025-01-01 10:00:00,000] [INFO] [logging.py:128:log_dist] [Rank 3] step=2000, skipped=17, lr=[6e-4], mom=[(0.9, 0.95)]",
       step: 2000, skipped: 17, rates: [6e-4], momentum: [[0.9, 0.95]], rank: 3),
   ]
 
-  @Test("the step line gives step, cumulative skipped, every group's lr and momentum in all three forms", arguments: stepCases)
+  @Test(
+    "the step line gives step, cumulative skipped, every group's lr and momentum in all three forms",
+    arguments: stepCases)
   func stepLine(_ expected: StepCase) throws {
     let steps = trainingSteps(try scanEvents(expected.line + "\n"))
     let step = try #require(steps.first)
@@ -91,28 +98,36 @@ struct DeepSpeedFormatTests {
 
   static let overflowCases: [OverflowCase] = [
     OverflowCase(
-      line: "[2024-09-15 00:13:28,307] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 4294967296, reducing to 2147483648",
-      kind: .reduced, attempted: 4294967296, new: 2147483648),
+      line:
+        "[2024-09-15 00:13:28,307] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 4294967296, reducing to 2147483648",
+      kind: .reduced, attempted: 4_294_967_296, new: 2_147_483_648),
     OverflowCase(
-      line: "[2024-09-15 00:13:28,261] [INFO] [loss_scaler.py:190:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 4294967296, but hysteresis is 2. Reducing hysteresis to 1",
-      kind: .hysteresis, attempted: 4294967296, new: nil),
+      line:
+        "[2024-09-15 00:13:28,261] [INFO] [loss_scaler.py:190:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 4294967296, but hysteresis is 2. Reducing hysteresis to 1",
+      kind: .hysteresis, attempted: 4_294_967_296, new: nil),
     OverflowCase(
-      line: "[2023-02-28 20:08:24,338] [INFO] [stage_1_and_2.py:1769:step] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 64.0, reducing to 32.0",
+      line:
+        "[2023-02-28 20:08:24,338] [INFO] [stage_1_and_2.py:1769:step] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 64.0, reducing to 32.0",
       kind: .reduced, attempted: 64, new: 32),
     OverflowCase(
-      line: "[2021-05-25 06:41:46,236] [INFO] [stage3.py:2708:_overflow_clean_up] [deepscale] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 256, reducing to 128.0",
+      line:
+        "[2021-05-25 06:41:46,236] [INFO] [stage3.py:2708:_overflow_clean_up] [deepscale] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 256, reducing to 128.0",
       kind: .reduced, attempted: 256, new: 128),
     OverflowCase(
-      line: "  1%|█         | 7/1184 [00:24<1:07:59,  3.47s/it][2021-02-04 15:06:23,182] [INFO] [stage2.py:1357:step] [deepscale] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 67108864.0, reducing to 33554432.0",
-      kind: .reduced, attempted: 67108864, new: 33554432),
+      line:
+        "  1%|█         | 7/1184 [00:24<1:07:59,  3.47s/it][2021-02-04 15:06:23,182] [INFO] [stage2.py:1357:step] [deepscale] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 67108864.0, reducing to 33554432.0",
+      kind: .reduced, attempted: 67_108_864, new: 33_554_432),
     OverflowCase(
-      line: "[2024-09-15 00:13:28,307] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 1, reducing to 0",
+      line:
+        "[2024-09-15 00:13:28,307] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 1, reducing to 0",
       kind: .reduced, attempted: 1, new: 0),
     OverflowCase(
-      line: "[2024-09-15 00:13:28,307] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step.",
+      line:
+        "[2024-09-15 00:13:28,307] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step.",
       kind: .skipped, attempted: nil, new: nil),
     OverflowCase(
-      line: "[2022-01-01 00:00:00,000] [INFO] [unfused_optimizer.py:280:_update_scale] [deepspeed] fp16 dynamic loss scale overflow! Skipping step. Attempted loss scale: 1024.0, reducing to 512.0",
+      line:
+        "[2022-01-01 00:00:00,000] [INFO] [unfused_optimizer.py:280:_update_scale] [deepspeed] fp16 dynamic loss scale overflow! Skipping step. Attempted loss scale: 1024.0, reducing to 512.0",
       kind: .reduced, attempted: 1024, new: 512),
     OverflowCase(
       line: "[2022-01-01 00:00:00,000] [INFO] [fused_optimizer.py:300:_update_scale] Grad overflow on iteration: 12",

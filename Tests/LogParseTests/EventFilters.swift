@@ -19,6 +19,8 @@ func configurationErrors(_ events: [LogEvent]) -> [ConfigurationError] {
 /// The last value each setting name was given, among settings from `source`.
 func settingValues(_ events: [LogEvent], source: SettingSource? = nil) -> [String: SettingValue] {
   var values: [String: SettingValue] = [:]
-  for setting in settings(events) where source == nil || setting.source == source { values[setting.name] = setting.value }
+  for setting in settings(events) where source == nil || setting.source == source {
+    values[setting.name] = setting.value
+  }
   return values
 }

@@ -42,15 +42,19 @@ struct InputReaderTests {
     #expect(error == nil)
     let stated = settings(events)
     #expect(stated.allSatisfy { $0.source == .deepSpeedConfigFile })
-    #expect(stated.map(\.name) == [
-      "train_batch_size", "train_micro_batch_size_per_gpu", "gradient_accumulation_steps", "gradient_clipping", "optimizer",
-      "optimizer.params.lr", "optimizer.params.weight_decay", "scheduler", "scheduler.params.warmup_num_steps",
-      "scheduler.params.total_num_steps", "bf16", "zero_stage", "offload_optimizer", "steps_per_print",
-    ])
-    #expect(stated.map(\.value) == [
-      .auto, .int(4), .auto, .double(1.0), .string("AdamW"), .auto, .double(0.0), .string("WarmupDecayLR"), .int(100), .auto,
-      .bool(true), .int(3), .string("cpu"), .double(1e10),
-    ])
+    #expect(
+      stated.map(\.name) == [
+        "train_batch_size", "train_micro_batch_size_per_gpu", "gradient_accumulation_steps", "gradient_clipping",
+        "optimizer",
+        "optimizer.params.lr", "optimizer.params.weight_decay", "scheduler", "scheduler.params.warmup_num_steps",
+        "scheduler.params.total_num_steps", "bf16", "zero_stage", "offload_optimizer", "steps_per_print",
+      ])
+    #expect(
+      stated.map(\.value) == [
+        .auto, .int(4), .auto, .double(1.0), .string("AdamW"), .auto, .double(0.0), .string("WarmupDecayLR"), .int(100),
+        .auto,
+        .bool(true), .int(3), .string("cpu"), .double(1e10),
+      ])
     #expect(stated.map(\.location.line) == [2, 3, 4, 5, 6, 6, 6, 7, 7, 7, 8, 9, 9, 10])
   }
 
@@ -90,14 +94,18 @@ struct InputReaderTests {
     #expect(error == nil)
     let stated = settings(events)
     #expect(stated.allSatisfy { $0.source == .launchCommand })
-    #expect(stated.map(\.name) == [
-      "nodes", "gpus_per_node", "deepspeed", "per_device_train_batch_size", "gradient_accumulation_steps", "learning_rate",
-      "warmup_steps", "lr_scheduler_type", "max_grad_norm", "bf16",
-    ])
-    #expect(stated.map(\.value) == [
-      .int(2), .int(8), .string("configs/ds_zero3.json"), .int(2), .int(4), .double(3e-4), .int(100), .string("linear"),
-      .double(0.5), .bool(true),
-    ])
+    #expect(
+      stated.map(\.name) == [
+        "nodes", "gpus_per_node", "deepspeed", "per_device_train_batch_size", "gradient_accumulation_steps",
+        "learning_rate",
+        "warmup_steps", "lr_scheduler_type", "max_grad_norm", "bf16",
+      ])
+    #expect(
+      stated.map(\.value) == [
+        .int(2), .int(8), .string("configs/ds_zero3.json"), .int(2), .int(4), .double(3e-4), .int(100),
+        .string("linear"),
+        .double(0.5), .bool(true),
+      ])
     #expect(stated.map(\.location.line) == [7, 7, 8, 9, 10, 10, 11, 11, 11, 11])
     #expect(stated.first { $0.name == "learning_rate" }?.text == "--learning_rate=${lr}")
   }
@@ -105,7 +113,10 @@ struct InputReaderTests {
   @Test(
     "every launcher's topology flags",
     arguments: [
-      ("python -m torch.distributed.run --nproc-per-node=4 --nnodes=1 train.py --fp16\n", [("gpus_per_node", 4), ("nodes", 1)]),
+      (
+        "python -m torch.distributed.run --nproc-per-node=4 --nnodes=1 train.py --fp16\n",
+        [("gpus_per_node", 4), ("nodes", 1)]
+      ),
       ("deepspeed --num_nodes 2 --num_gpus 8 train.py --deepspeed ds.json\n", [("nodes", 2), ("gpus_per_node", 8)]),
       ("accelerate launch --num_machines 1 --num_processes 4 train.py\n", [("nodes", 1), ("world_size", 4)]),
       ("srun -N 4 --ntasks-per-node 8 python train.py\n", [("nodes", 4), ("gpus_per_node", 8)]),

@@ -6,7 +6,8 @@ public struct ConfigurationError: Sendable {
     case batchAssertion(trainBatchSize: Int, microBatchPerGPU: Int, gradientAccumulationSteps: Int, worldSize: Int)
     /// One `- ds KEY=VALUE vs hf KEY=VALUE` line of HF's "Please correct the following DeepSpeed config
     /// values that mismatch TrainingArguments values" (log-formats.md §2.8); values as printed.
-    case deepSpeedMismatch(deepSpeedKey: String, deepSpeedValue: String, huggingFaceKey: String, huggingFaceValue: String)
+    case deepSpeedMismatch(
+      deepSpeedKey: String, deepSpeedValue: String, huggingFaceKey: String, huggingFaceValue: String)
   }
 
   public var location: SourceLocation

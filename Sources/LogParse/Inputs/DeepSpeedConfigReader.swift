@@ -25,9 +25,11 @@ public enum DeepSpeedConfigReader {
         byteOffset: Int64(error.offset))
     case .success(let value):
       guard case .object = value else {
-        throw InputError(path: path, kind: .malformed, detail: "not a DeepSpeed config: the JSON is not an object", line: 1)
+        throw InputError(
+          path: path, kind: .malformed, detail: "not a DeepSpeed config: the JSON is not an object", line: 1)
       }
-      DeepSpeedConfigSettings.emit(value, origin: .init(line: 1, offset: 0, source: .deepSpeedConfigFile), into: &events)
+      DeepSpeedConfigSettings.emit(
+        value, origin: .init(line: 1, offset: 0, source: .deepSpeedConfigFile), into: &events)
     }
   }
 }

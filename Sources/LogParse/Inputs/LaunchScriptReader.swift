@@ -35,7 +35,9 @@ public enum LaunchScriptReader {
     var unresolved: [(flag: String, names: [String], line: Int)] = []
     read(bytes, into: consume, unresolved: &unresolved)
     guard let first = unresolved.first else { return }
-    let list = unresolved.map { "\($0.flag) uses \($0.names.map { $0.hasPrefix("$") || $0.hasPrefix("`") ? $0 : "$" + $0 }.joined(separator: ", ")) (line \($0.line))" }
+    let list = unresolved.map {
+      "\($0.flag) uses \($0.names.map { $0.hasPrefix("$") || $0.hasPrefix("`") ? $0 : "$" + $0 }.joined(separator: ", ")) (line \($0.line))"
+    }
     throw InputError(
       path: path, kind: .malformed,
       detail: "cannot resolve shell variables: \(list.joined(separator: "; ")); those settings were not read",
@@ -114,7 +116,8 @@ public enum LaunchScriptReader {
       consume(
         .setting(
           SettingEvent(
-            location: SourceLocation(line: word.line, offset: 0), name: settingName, value: parsed, source: .launchCommand,
+            location: SourceLocation(line: word.line, offset: 0), name: settingName, value: parsed,
+            source: .launchCommand,
             text: evidence)))
     }
   }

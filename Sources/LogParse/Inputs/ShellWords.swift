@@ -41,7 +41,7 @@ struct ShellWords {
         if byte == 0x0A { line += 1 }
         index += 1
         if !words.isEmpty { return words }
-      case UInt8(ascii: "#") :
+      case UInt8(ascii: "#"):
         while index < bytes.count, bytes[index] != 0x0A { index += 1 }
       case UInt8(ascii: ">"), UInt8(ascii: "<"):
         // A redirection: skip the operator and its target.
@@ -82,7 +82,9 @@ struct ShellWords {
       switch byte {
       case 0x20, 0x09, 0x0D, 0x0A, UInt8(ascii: ";"), UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: ">"),
         UInt8(ascii: "<"):
-        if quote == nil { return Word(text: String(decoding: text, as: UTF8.self), raw: "", line: line, unresolved: unresolved) }
+        if quote == nil {
+          return Word(text: String(decoding: text, as: UTF8.self), raw: "", line: line, unresolved: unresolved)
+        }
         if byte == 0x0A { line += 1 }
         text.append(byte)
         index += 1
@@ -157,7 +159,9 @@ struct ShellWords {
       }
     } else {
       let start = index
-      while index < bytes.count, bytes[index] == UInt8(ascii: "_") || (bytes[index] | 0x20) &- 0x61 < 26 || bytes[index] &- 0x30 < 10 {
+      while index < bytes.count,
+        bytes[index] == UInt8(ascii: "_") || (bytes[index] | 0x20) &- 0x61 < 26 || bytes[index] &- 0x30 < 10
+      {
         index += 1
       }
       if index == start {

@@ -9,7 +9,8 @@ enum SmallFile {
     while let chunk = try reader.next() {
       bytes.append(contentsOf: chunk.bytes)
       if bytes.count > maxBytes {
-        throw InputError(path: path, kind: .malformed, detail: "larger than \(maxBytes / 1024 / 1024) MiB; not a config file")
+        throw InputError(
+          path: path, kind: .malformed, detail: "larger than \(maxBytes / 1024 / 1024) MiB; not a config file")
       }
     }
     return bytes

@@ -84,7 +84,9 @@ struct JSONReader: ~Copyable {
       let keyOffset = index
       let key = try string()
       skipSpace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+        throw error("expected ':' after key \"\(key)\"")
+      }
       index += 1
       let value = try value(depth: depth + 1)
       members.append(JSONValue.Member(key: key, value: value, line: keyLine, offset: keyOffset))
@@ -190,10 +192,13 @@ struct JSONReader: ~Copyable {
     }
     let text = ByteText.slice(bytes, start..<index)
     guard !text.isEmpty else {
-      throw error("unexpected character '\(ByteText.string(bytes, index..<min(index + 1, bytes.count)))', expected a value")
+      throw error(
+        "unexpected character '\(ByteText.string(bytes, index..<min(index + 1, bytes.count)))', expected a value")
     }
     if isInteger, let int = ByteText.int(bytes, start..<index) { return .int(int) }
-    guard let double = NumberParser.parseDouble(text) else { throw error("malformed number '\(ByteText.string(text))'") }
+    guard let double = NumberParser.parseDouble(text) else {
+      throw error("malformed number '\(ByteText.string(text))'")
+    }
     return .double(double)
   }
 }

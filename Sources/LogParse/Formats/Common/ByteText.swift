@@ -15,7 +15,9 @@ enum ByteText {
   }
 
   /// The offset of `literal` in `bytes` at or after `start` (searching at most `limit` bytes on).
-  static func find(_ literal: StaticString, in bytes: UnsafeRawBufferPointer, from start: Int, limit: Int = .max) -> Int? {
+  static func find(_ literal: StaticString, in bytes: UnsafeRawBufferPointer, from start: Int, limit: Int = .max)
+    -> Int?
+  {
     let count = literal.utf8CodeUnitCount
     let pointer = literal.utf8Start
     guard count > 0 else { return start }
@@ -75,7 +77,9 @@ enum ByteText {
   static func int(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>?) -> Int? {
     guard let range else { return nil }
     let slice = slice(bytes, range)
-    if slice.first == UInt8(ascii: "-") { return digits(UnsafeRawBufferPointer(rebasing: slice.dropFirst())).map { -$0 } }
+    if slice.first == UInt8(ascii: "-") {
+      return digits(UnsafeRawBufferPointer(rebasing: slice.dropFirst())).map { -$0 }
+    }
     return digits(slice)
   }
 

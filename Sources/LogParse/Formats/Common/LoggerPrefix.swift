@@ -13,7 +13,9 @@ enum LoggerPrefix {
     var brackets = 0
     // Up to three bracketed fields, each followed by one space: timestamp, level, file:line:func.
     while brackets < 3, index < bytes.count, bytes[index] == UInt8(ascii: "[") {
-      guard let close = ByteText.firstIndex(of: UInt8(ascii: "]"), in: bytes, from: index + 1, limit: 120) else { break }
+      guard let close = ByteText.firstIndex(of: UInt8(ascii: "]"), in: bytes, from: index + 1, limit: 120) else {
+        break
+      }
       let inner = UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<close])
       guard isLoggerField(inner, position: brackets) else { break }
       index = close + 1

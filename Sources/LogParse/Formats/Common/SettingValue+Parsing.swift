@@ -8,7 +8,9 @@ extension SettingValue {
     if text.count >= 2, let first = text.first, first == 0x22 || first == 0x27, text.last == first {
       text = UnsafeRawBufferPointer(rebasing: text.dropFirst().dropLast())
     }
-    if text.isEmpty || ByteText.hasPrefix(text, "None") && text.count == 4 || ByteText.hasPrefix(text, "null") && text.count == 4 {
+    if text.isEmpty || ByteText.hasPrefix(text, "None") && text.count == 4
+      || ByteText.hasPrefix(text, "null") && text.count == 4
+    {
       return nil
     }
     switch ByteText.string(text) {

@@ -52,7 +52,9 @@ public final class DeepSpeedBatchErrorFormat: LogFormat {
       state = .mismatchList
       return .wantsFollowingSegments
     }
-    guard let at = ByteText.find("Check batch related parameters", in: bytes, from: prefix.contentStart) else { return .done }
+    guard let at = ByteText.find("Check batch related parameters", in: bytes, from: prefix.contentStart) else {
+      return .done
+    }
     joined = Array(ByteText.slice(bytes, at..<bytes.count))
     state = .assertion
     return tryAssertion(into: &events) ? .done : .wantsFollowingSegments
@@ -94,7 +96,8 @@ public final class DeepSpeedBatchErrorFormat: LogFormat {
         .configurationError(
           ConfigurationError(
             location: segment.location,
-            kind: .deepSpeedMismatch(deepSpeedKey: part(1), deepSpeedValue: part(2), huggingFaceKey: part(3), huggingFaceValue: part(4)),
+            kind: .deepSpeedMismatch(
+              deepSpeedKey: part(1), deepSpeedValue: part(2), huggingFaceKey: part(3), huggingFaceValue: part(4)),
             rank: rank, text: ByteText.string(trimmed))))
       return .wantsFollowingSegments
     }
@@ -119,11 +122,13 @@ public final class DeepSpeedBatchErrorFormat: LogFormat {
         ConfigurationError(
           location: start,
           kind: .batchAssertion(
-            trainBatchSize: found[0], microBatchPerGPU: found[1], gradientAccumulationSteps: found[2], worldSize: found[3]),
+            trainBatchSize: found[0], microBatchPerGPU: found[1], gradientAccumulationSteps: found[2],
+            worldSize: found[3]),
           rank: rank, text: text)))
     let names = ["train_batch_size", "train_micro_batch_size_per_gpu", "gradient_accumulation_steps", "world_size"]
     for (name, value) in zip(names, found) {
-      events.append(.setting(SettingEvent(location: start, name: name, value: .int(value), source: .errorMessage, text: text)))
+      events.append(
+        .setting(SettingEvent(location: start, name: name, value: .int(value), source: .errorMessage, text: text)))
     }
     return true
   }

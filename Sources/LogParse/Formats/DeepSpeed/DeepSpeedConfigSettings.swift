@@ -54,7 +54,8 @@ enum DeepSpeedConfigSettings {
       guard let name, let value = settingValue(member.value) else { continue }
       let location = SourceLocation(line: origin.line + member.line - 1, offset: origin.offset + Int64(member.offset))
       events.append(
-        .setting(SettingEvent(location: location, name: name, value: value, source: origin.source, text: "\"\(keyPath)\"")))
+        .setting(
+          SettingEvent(location: location, name: name, value: value, source: origin.source, text: "\"\(keyPath)\"")))
     }
   }
 

@@ -18,7 +18,10 @@ public final class DeepSpeedProgressFormat: LogFormat {
   private var pipeline: Matcher
 
   public init() {
-    candidates = try! Pattern(#"step=\d+, skipped=|SamplesPerSec=|steps: \d+ loss: "#).makeMatcher()
+    // Each alternative starts at a rare byte ('=', '!', '{', '(' or a capital), the lookbehinds
+    // holding the rest: PCRE2 JIT's start-of-match search then skips most of a chunk (performance.md
+    // item 5). Seven formats cost one such sweep each.
+    candidates = try! Pattern(#"(?<=step)=\d+, skipped=|(?<=SamplesPerSec)=|(?<=iter time )\(s\): "#).makeMatcher()
     stepLine = try! Pattern(
       #"(?:\[Rank (-?\d+)\] )?step=(\d+), skipped=(\d+), lr=\[([^\]]*)\](?:, mom=\[(.*)\])?"#
     ).makeMatcher()

@@ -15,8 +15,11 @@ public final class LauncherFormat: LogFormat {
   private var seen: Set<String> = []
 
   public init() {
+    // Each alternative starts at a rare byte ('=', '!', '{', '(' or a capital), the lookbehinds
+    // holding the rest: PCRE2 JIT's start-of-match search then skips most of a chunk (performance.md
+    // item 5). Seven formats cost one such sweep each.
     candidates = try! Pattern(
-      #"WORLD INFO DICT: |nnodes=\d|dist_world_size=\d|mesh_device \S+ world_size = \d|--world_info="#
+      #"(?<=WORLD INFO DICT: )\{|(?<=num_local_procs|dist_world_size|--world_info)=|(?<=world_size )= \d"#
     ).makeMatcher()
     localProcs = try! Pattern(#"nnodes=(\d+), num_local_procs=(\d+)"#).makeMatcher()
     worldSize = try! Pattern(#"(?:dist_world_size=|mesh_device \S+ world_size = )(\d+)"#).makeMatcher()
@@ -48,9 +51,14 @@ public final class LauncherFormat: LogFormat {
         emitTopology(hosts, segment, kind: "world-info", &events)
       }
     } else if (try? localProcs.firstMatch(in: bytes)) != nil {
-      if let nodes = ByteText.int(bytes, localProcs.range(ofGroup: 1)) { emit("nodes", nodes, segment, "launch", &events) }
-      if let procs = ByteText.int(bytes, localProcs.range(ofGroup: 2)) { emit("gpus_per_node", procs, segment, "launch", &events) }
-    } else if (try? worldSize.firstMatch(in: bytes)) != nil, let size = ByteText.int(bytes, worldSize.range(ofGroup: 1)) {
+      if let nodes = ByteText.int(bytes, localProcs.range(ofGroup: 1)) {
+        emit("nodes", nodes, segment, "launch", &events)
+      }
+      if let procs = ByteText.int(bytes, localProcs.range(ofGroup: 2)) {
+        emit("gpus_per_node", procs, segment, "launch", &events)
+      }
+    } else if (try? worldSize.firstMatch(in: bytes)) != nil, let size = ByteText.int(bytes, worldSize.range(ofGroup: 1))
+    {
       emit("world_size", size, segment, "world", &events)
     }
     return .done
@@ -59,7 +67,9 @@ public final class LauncherFormat: LogFormat {
   private func emitTopology(_ hosts: [Int], _ segment: Segment, kind: String, _ events: inout [LogEvent]) {
     guard !hosts.isEmpty else { return }
     emit("nodes", hosts.count, segment, kind, &events)
-    if let first = hosts.first, hosts.allSatisfy({ $0 == first }) { emit("gpus_per_node", first, segment, kind, &events) }
+    if let first = hosts.first, hosts.allSatisfy({ $0 == first }) {
+      emit("gpus_per_node", first, segment, kind, &events)
+    }
     emit("world_size", hosts.reduce(0, +), segment, kind, &events)
   }
 

@@ -38,7 +38,7 @@ public final class MegatronArgumentsFormat: LogFormat {
   ]
 
   public init() {
-    candidates = try! Pattern(#"-{8,} arguments -{8,}"#).makeMatcher()
+    candidates = try! Pattern(#"--------(?:-*) arguments --------"#).makeMatcher()
   }
 
   public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {

@@ -83,7 +83,8 @@ public final class MegatronIterationFormat: LogFormat {
 
   /// `iteration     5426/  250000`.
   private func readIteration(_ bytes: UnsafeRawBufferPointer, _ field: Range<Int>, _ step: inout TrainingStep) {
-    guard let slash = ByteText.firstIndex(of: UInt8(ascii: "/"), in: bytes, from: field.lowerBound), slash < field.upperBound
+    guard let slash = ByteText.firstIndex(of: UInt8(ascii: "/"), in: bytes, from: field.lowerBound),
+      slash < field.upperBound
     else { return }
     step.step = ByteText.digits(ByteText.slice(bytes, ByteText.trimmed(bytes, (field.lowerBound + 10)..<slash)))
     step.totalSteps = ByteText.digits(ByteText.slice(bytes, ByteText.trimmed(bytes, (slash + 1)..<field.upperBound)))
