@@ -108,7 +108,7 @@ struct ShellWords {
         unresolved.append("`…`")
         index += 1
         while index < bytes.count, bytes[index] != UInt8(ascii: "`") { index += 1 }
-        index += 1
+        index = min(index + 1, bytes.count)
       case UInt8(ascii: "$"):
         expand(into: &text, unresolved: &unresolved, variables: variables)
       default:

@@ -10,9 +10,11 @@
 public final class MegatronIterationFormat: LogFormat {
   public let name = "megatron-iteration"
   private var candidates: Matcher
+  private var iteration: Matcher
 
   public init() {
     candidates = try! Pattern(#"iteration +\d+/ *\d+ \|"#).makeMatcher()
+    iteration = try! Pattern(#"iteration +(\d+)/ *(\d+) \|"#).makeMatcher()
   }
 
   public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
@@ -34,22 +36,18 @@ public final class MegatronIterationFormat: LogFormat {
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
-    guard let at = ByteText.find("iteration ", in: bytes, from: 0) else { return .done }
+    guard let head = try? iteration.firstMatch(in: bytes) else { return .done }
     var step = TrainingStep(location: segment.location, format: .megatronIteration)
+    step.step = ByteText.int(bytes, iteration.range(ofGroup: 1))
+    step.totalSteps = ByteText.int(bytes, iteration.range(ofGroup: 2))
     step.rank = LinePrefix.parse(bytes).rank
     var losses: [NamedValue] = []
     var gradNormIsNaN = false
-    var fieldStart = at
-    var first = true
+    var fieldStart = head.upperBound
     while fieldStart < bytes.count {
       let bar = ByteText.firstIndex(of: UInt8(ascii: "|"), in: bytes, from: fieldStart) ?? bytes.count
       let field = ByteText.trimmed(bytes, fieldStart..<bar)
       fieldStart = bar + 1
-      if first {
-        first = false
-        readIteration(bytes, field, &step)
-        continue
-      }
       guard let colon = Self.lastColon(bytes, field) else { continue }
       let name = ByteText.string(bytes, field.lowerBound..<colon)
       let valueRange = ByteText.trimmed(bytes, (colon + 1)..<field.upperBound)
@@ -79,15 +77,6 @@ public final class MegatronIterationFormat: LogFormat {
     }
     events.append(.trainingStep(step))
     return .done
-  }
-
-  /// `iteration     5426/  250000`.
-  private func readIteration(_ bytes: UnsafeRawBufferPointer, _ field: Range<Int>, _ step: inout TrainingStep) {
-    guard let slash = ByteText.firstIndex(of: UInt8(ascii: "/"), in: bytes, from: field.lowerBound),
-      slash < field.upperBound
-    else { return }
-    step.step = ByteText.digits(ByteText.slice(bytes, ByteText.trimmed(bytes, (field.lowerBound + 10)..<slash)))
-    step.totalSteps = ByteText.digits(ByteText.slice(bytes, ByteText.trimmed(bytes, (slash + 1)..<field.upperBound)))
   }
 
   /// The separator is the last `:` (names hold none, but `(TFLOP/s/GPU)` holds a `/`).
