@@ -182,4 +182,27 @@ struct DeepSpeedConfigTests {
     #expect(overflows(events).map(\.rank) == [0, 2])
     #expect(overflows(events).map(\.newScale) == [4, 2])
   }
+
+  @Test("commands a log shows (shell prompt, DeepSpeed runner's cmd =, set -x trace) give launch settings once")
+  func commandLinesInLogs() throws {
+    let log = """
+      (venv) [gpu05]$ deepspeed --num_gpus=4 train.py --deepspeed_config=ds_config.json
+      [2024-09-15 00:13:07,116] [INFO] [runner.py:585:main] cmd = /usr/bin/python -u -m deepspeed.launcher.launch --world_info=eyJsb2NhbGhvc3QiOiBbMCwgMSwgMiwgM119 --master_port=29500 train.py --deepspeed_config=ds_config.json
+      + torchrun --nnodes 2 --nproc_per_node 8 finetune.py --learning_rate 2e-5 --gradient_accumulation_steps 4 --bf16
+      machine2: + torchrun --nnodes 2 --nproc_per_node 8 finetune.py --learning_rate 2e-5 --gradient_accumulation_steps 4 --bf16
+      + export LR=1
+      the loss went up by 2 $ per step
+
+      """
+    let commands = settings(try scanEvents(log)).filter { $0.source == .launchCommand }
+    #expect(
+      commands.map(\.name) == [
+        "gpus_per_node", "deepspeed", "nodes", "gpus_per_node", "learning_rate", "gradient_accumulation_steps", "bf16",
+      ])
+    #expect(
+      commands.map(\.value) == [
+        .int(4), .string("ds_config.json"), .int(2), .int(8), .double(2e-5), .int(4), .bool(true),
+      ])
+    #expect(commands.map(\.location.line) == [1, 1, 3, 3, 3, 3, 3])
+  }
 }

@@ -89,6 +89,9 @@ public enum LaunchScriptReader {
         settingName = launcher
       } else if trainerFlags.contains(name) && word.text.hasPrefix("--") {
         settingName = name
+      } else if name == "deepspeed_config" && word.text.hasPrefix("--") {
+        // DeepSpeed's own argument (`deepspeed.add_config_arguments`) names the same file as HF's `--deepspeed`.
+        settingName = "deepspeed"
       } else {
         continue
       }

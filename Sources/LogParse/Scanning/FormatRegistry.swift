@@ -4,7 +4,8 @@ public enum FormatRegistry {
   public static func consoleFormats() -> [any LogFormat] {
     [
       HuggingFaceDictFormat(), DeepSpeedProgressFormat(), DeepSpeedOverflowFormat(), DeepSpeedConfigDumpFormat(),
-      DeepSpeedBatchErrorFormat(), LauncherFormat(), MegatronIterationFormat(), MegatronArgumentsFormat(),
+      DeepSpeedBatchErrorFormat(), LauncherFormat(), LaunchCommandLineFormat(), MegatronIterationFormat(),
+      MegatronArgumentsFormat(),
     ]
   }
 }
