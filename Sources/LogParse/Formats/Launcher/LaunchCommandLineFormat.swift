@@ -11,29 +11,47 @@
 /// a log line is evidence, not a script to resolve.
 public final class LaunchCommandLineFormat: LogFormat {
   public let name = "launch-command-line"
-  private var candidates: Matcher
+  /// One search per shape: merged into one alternation, `^` turns PCRE2's start-of-match
+  /// search off and the whole chunk is tried byte by byte (3× slower than the three searches).
+  private var runner: Matcher
+  private var trace: Matcher
+  private var prompt: Matcher
   private var seen: Set<String> = []
 
   public init() {
     // '=', '+' and '$' are rare bytes: PCRE2 JIT's start-of-match search skips most of a chunk
     // (performance.md item 5).
-    candidates = try! Pattern(
-      #"(?<=\] cmd )= |^\++ (?=\S*(?:torchrun|deepspeed|accelerate|srun|python))|\$ (?=(?:torchrun|deepspeed|accelerate|srun|python))"#,
-      options: .multiline
-    ).makeMatcher()
+    let launcher = "(?:torchrun|deepspeed|accelerate|srun|python)"
+    runner = try! Pattern(#"(?<=\] cmd )= "#).makeMatcher()
+    trace = try! Pattern(#"^\++ (?=\S*"# + launcher + ")", options: .multiline).makeMatcher()
+    prompt = try! Pattern(#"\$ (?="# + launcher + ")").makeMatcher()
   }
 
   public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    var start = 0
-    while let match = try? candidates.firstMatch(in: bytes, from: start) {
-      offsets.append(match.lowerBound)
-      start = match.upperBound
+    for shape in 0..<3 {
+      var start = 0
+      while let match = search(shape, bytes, from: start) {
+        offsets.append(match.lowerBound)
+        start = match.upperBound
+      }
+    }
+    // The scanner sorts candidates only when several formats run; alone, this one must hand them in order.
+    offsets.sort()
+  }
+
+  private func search(_ shape: Int, _ bytes: UnsafeRawBufferPointer, from start: Int) -> Range<Int>? {
+    switch shape {
+    case 0: try? runner.firstMatch(in: bytes, from: start)
+    case 1: try? trace.firstMatch(in: bytes, from: start)
+    default: try? prompt.firstMatch(in: bytes, from: start)
     }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
-    guard let match = try? candidates.firstMatch(in: bytes) else { return .done }
+    guard let match = search(0, bytes, from: 0) ?? search(1, bytes, from: 0) ?? search(2, bytes, from: 0) else {
+      return .done
+    }
     // The match ends where the command starts: after `cmd = `, the trace's pluses or the prompt.
     let command = Array(ByteText.slice(bytes, match.upperBound..<bytes.count))
     var unresolved: [(flag: String, names: [String], line: Int)] = []
