@@ -13,12 +13,14 @@ struct CorpusDeepSpeedMegatronTests {
     let attempted: [Double]
     let new: [Double?]
     let hysteresis: Int
+    /// DeepSpeed `step=` lines; none of these excerpts holds a Megatron iteration.
+    var deepSpeedSteps = 0
     var testDescription: String { prefix }
   }
 
   static let overflowFiles: [OverflowExpectation] = [
     OverflowExpectation(
-      prefix: "05-", attempted: [256, 256], new: [256, 128], hysteresis: 0),
+      prefix: "05-", attempted: [256, 256], new: [256, 128], hysteresis: 0, deepSpeedSteps: 1),
     OverflowExpectation(
       prefix: "12-", attempted: [64, 32, 16, 8, 4], new: [32, 16, 8, 4, 2], hysteresis: 0),
     OverflowExpectation(
@@ -48,6 +50,9 @@ struct CorpusDeepSpeedMegatronTests {
     #expect(found.map(\.attemptedScale) == expected.attempted)
     #expect(found.map(\.newScale) == expected.new)
     #expect(found.filter { $0.kind == .hysteresis }.count == expected.hysteresis)
+    let steps = trainingSteps(try Self.events(expected.prefix))
+    #expect(steps.filter { $0.format == .deepSpeedStep }.count == expected.deepSpeedSteps)
+    #expect(steps.filter { $0.format == .megatronIteration }.isEmpty)
   }
 
   @Test("01: 23 overflows from 2^32 down to 1024, the step=0 line, and train batch 16 = 4 × 1 × 4")
