@@ -12,7 +12,7 @@ struct SettingsCommand: ParsableCommand {
       show their arithmetic.
 
       A DeepSpeed config that a log or script names (`--deepspeed ds_config.json`) is read too when \
-      it exists (relative to the current directory, else beside that input) and was not given.
+      it exists (beside that input, else relative to the current directory) and was not given.
 
       Exit status: 0 when every input was read; 2 when an input could not be read, is not valid \
       JSON, or a launch script uses shell variables that cannot be resolved (a message names the \
@@ -27,7 +27,7 @@ struct SettingsCommand: ParsableCommand {
   @Argument(help: "Logs, trainer_state.json files, checkpoint folders, launch scripts.")
   var files: [String]
 
-  @Option(name: .customLong("config"), help: "A DeepSpeed JSON config or launch script to read as well.")
+  @Option(name: .customLong("config"), help: "A DeepSpeed JSON config, or a launch command or script (any other file), to read as well.")
   var configs: [String] = []
 
   @Option(help: "Output format: text or json.")
