@@ -158,8 +158,6 @@ public struct ParseNote: Sendable {
     case cutSegment = "cut-segment"
     case incompleteRecord = "incomplete-record"
     case unreadableValue = "unreadable-value"
-    /// A shell variable a launch script uses but never sets in a form we can read.
-    case unresolvedVariable = "unresolved-variable"
   }
 
   public var location: SourceLocation
