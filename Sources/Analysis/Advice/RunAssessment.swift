@@ -10,9 +10,12 @@ public struct RunAssessment: Sendable {
   /// Every cause's suggestions, once each, most confident cause first.
   public var suggestions: [Suggestion]
 
-  public init(diagnosis: RunDiagnosis, table: SettingsTable, reference: Reference? = nil) {
+  public init(
+    diagnosis: RunDiagnosis, table: SettingsTable, errors: [SettingsConsistency.ReportedError] = [],
+    reference: Reference? = nil
+  ) {
     let settings = RunSettings(table)
-    let problems = SettingsConsistency.check(settings)
+    let problems = SettingsConsistency.check(settings, errors: errors)
     var diagnosis = diagnosis
     diagnosis.findings += problems.map { Self.finding($0, at: diagnosis.firstStep ?? 0) }
     let causes = Attribution.causes(
@@ -39,7 +42,10 @@ public struct RunAssessment: Sendable {
     return Finding(
       kind: kind, severity: problem.rejectedAtStartup ? .critical : .warning, metric: "settings", step: step,
       message: problem.message + (problem.fix.map { " Fix: \($0)." } ?? ""),
-      evidence: problem.evidence.map { Evidence(source: $0.sourcePath, line: $0.event.location.line) })
+      evidence: problem.evidence.reduce(into: [Evidence]()) { list, entry in
+        let evidence = Evidence(source: entry.sourcePath, line: entry.event.location.line)
+        if !list.contains(evidence) { list.append(evidence) }
+      })
   }
 }
 

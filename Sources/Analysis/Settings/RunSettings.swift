@@ -26,7 +26,9 @@ public struct RunSettings: Sendable {
 
   public init(_ table: SettingsTable) {
     var statements: [SettingName: [SettingsTable.Entry]] = [:]
-    for entry in table.entries {
+    // An error message states the values of a config that was refused, not the run's settings; the
+    // consistency checks read those from the error itself.
+    for entry in table.entries where entry.event.source != .errorMessage {
       for (name, value) in Self.canonicalStatements(entry.event) {
         var canonical = entry
         canonical.event.value = value

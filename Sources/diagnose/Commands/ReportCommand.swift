@@ -14,6 +14,13 @@ struct ReportCommand: ParsableCommand {
       saturation; epoch boundaries, resumes and the warm-up end as information), each with the log \
       lines behind it.
 
+      Settings are read from the log, from the DeepSpeed config it names (found beside it) and from \
+      --config files (a DeepSpeed JSON, a launch script); they are reconciled and checked (total batch \
+      = per-device × GAS × GPUs per node × nodes; DeepSpeed against the command line), and the \
+      findings are attributed to them with concrete suggestions. --baseline OLD.log (a run that \
+      behaved) or --reference-batch and --reference-lr give the batch and learning rate to compare \
+      with.
+
       --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json).
 
       Exit status: 0 when no finding reaches --fail-on; 1 when one does; 2 for a usage error or an \
@@ -50,24 +57,41 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
   var binary = false
 
+  @Option(name: .customLong("config"), help: "A DeepSpeed JSON config or launch script that goes with every log.")
+  var configs: [String] = []
+
+  @Option(help: "A log of a run that behaved, to compare batch size and learning rate with.")
+  var baseline: String?
+
+  @Option(help: "A total batch size whose learning rate (--reference-lr) is known to work.")
+  var referenceBatch: Int?
+
+  @Option(help: "The learning rate known to work at --reference-batch.")
+  var referenceLr: Double?
+
+  func validate() throws {
+    if (referenceBatch == nil) != (referenceLr == nil) {
+      throw ValidationError("--reference-batch and --reference-lr go together")
+    }
+    if baseline != nil && referenceBatch != nil {
+      throw ValidationError("give --baseline or --reference-batch/--reference-lr, not both")
+    }
+  }
+
   func run() throws {
     var reporter = InputReporter()
-    var runs: [RunDiagnosis] = []
+    let reference = loadReference(&reporter)
+    var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file)
-      var read = false
-      do {
-        try InputLoader.load(file, allowBinary: binary) { event in
-          if case .note(let note) = event { reporter.warn(source: file, note) }
-          read = true
-          analyzer.add(event)
-        }
-      } catch {
-        reporter.report(error)
-        // An input that could not be opened has no run to report; one cut short keeps what was read.
-        if !read { continue }
+      let inputs = RunInputs.read(file, configs: configs, allowBinary: binary, reporter: &reporter) { event in
+        analyzer.add(event)
       }
-      runs += analyzer.finish()
+      // An input that could not be opened has no run to report; one cut short keeps what was read.
+      if inputs.failed && !inputs.readAnything { continue }
+      runs += analyzer.finish().map {
+        RunAssessment(diagnosis: $0, table: inputs.table, errors: inputs.errors, reference: reference)
+      }
     }
     var output = OutputBuffer()
     switch format {
@@ -75,8 +99,29 @@ struct ReportCommand: ParsableCommand {
     case .json: ReportJSONRenderer().render(runs, into: &output)
     }
     if reporter.failed { throw ExitCode(ExitStatus.inputError) }
-    if let threshold = failOn.threshold, runs.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
+    if let threshold = failOn.threshold,
+      runs.contains(where: { $0.diagnosis.findings.contains { $0.severity >= threshold } })
+    {
       throw ExitCode(ExitStatus.findings)
     }
+  }
+
+  /// The batch and learning rate to compare with: from `--reference-*`, or from the baseline log.
+  private func loadReference(_ reporter: inout InputReporter) -> Reference? {
+    if let referenceBatch, let referenceLr {
+      return Reference(
+        totalBatch: referenceBatch, learningRate: referenceLr,
+        origin: "--reference-batch \(referenceBatch) --reference-lr \(ShortNumber.format(referenceLr))")
+    }
+    guard let baseline else { return nil }
+    var analyzer = RunAnalyzer(source: baseline)
+    let inputs = RunInputs.read(baseline, configs: [], allowBinary: binary, reporter: &reporter) { analyzer.add($0) }
+    guard let run = analyzer.finish().last(where: { $0.logged > 0 }),
+      let reference = Reference(baseline: run, table: inputs.table, origin: "baseline \(baseline)")
+    else {
+      StandardError.write("diagnose: warning: \(baseline): no total batch and learning rate to compare with\n")
+      return nil
+    }
+    return reference
   }
 }

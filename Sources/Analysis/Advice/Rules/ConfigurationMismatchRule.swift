@@ -8,12 +8,9 @@ public enum ConfigurationMismatchRule: AttributionRule {
   public static func evaluate(_ context: AttributionContext) -> Cause? {
     guard !context.problems.isEmpty else { return nil }
     let rejected = context.problems.contains(where: \.rejectedAtStartup)
-    let suggestions = context.problems.compactMap { problem -> Suggestion? in
-      guard let fix = problem.fix, let first = problem.evidence.first else { return nil }
-      return Suggestion(
-        setting: first.event.name, current: SettingsConsistency.show(first.event.value),
-        suggested: problem.kind == .deepSpeedMismatch ? "\"auto\"" : "consistent values", rule: "batch identity",
-        arithmetic: fix, reason: problem.message)
+    var suggestions: [Suggestion] = []
+    for suggestion in context.problems.compactMap(\.suggestion) where !suggestions.contains(suggestion) {
+      suggestions.append(suggestion)
     }
     return Cause(
       kind: kind, confidence: rejected ? .high : .medium, findings: [],

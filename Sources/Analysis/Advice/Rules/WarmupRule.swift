@@ -29,7 +29,7 @@ public enum WarmupRule: AttributionRule {
     }
     guard !early.isEmpty else { return nil }
     let warmupText = warmup == 0 ? "no warm-up" : "a \(warmup)-step warm-up"
-    let totalText = total.map { " of \($0) steps" } ?? ""
+    let totalText = total.map { " (\($0) steps in all)" } ?? ""
     let explanation =
       "\(early.count) finding(s) by step \(window) (first at step \(early[0].step)) with \(warmupText)\(totalText):"
       + " the learning rate reaches its peak before the optimizer's statistics settle."
