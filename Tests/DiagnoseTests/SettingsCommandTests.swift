@@ -26,8 +26,10 @@ struct SettingsCommandTests {
     let script = rows.filter { $0.2 == "launch-command" }
     #expect(
       script.map { "\($0.0)=\($0.1)" } == [
-        "nodes=1", "gpus_per_node=1", "deepspeed=ds_zero2_no_offload.json", "per_device_train_batch_size=1", "fp16=1",
-        "lr_scheduler_type=cosine", "learning_rate=0.0001", "warmup_ratio=0.03", "gradient_accumulation_steps=8",
+        "nodes=1", "gpus_per_node=1", "deepspeed=ds_zero2_no_offload.json", "model_name_or_path=path/to/base/model",
+        "per_device_train_batch_size=1", "fp16=1", "num_train_epochs=1", "lr_scheduler_type=cosine",
+        "learning_rate=0.0001", "warmup_ratio=0.03", "logging_steps=10", "gradient_accumulation_steps=8",
+        "logging_first_step=1",
       ])
     let config = Dictionary(rows.filter { $0.2 == "deepspeed-config" }.map { ($0.0, $0.1) }, uniquingKeysWith: { $1 })
     #expect(config["zero_stage"] == "2")

@@ -19,11 +19,12 @@ public enum LaunchScriptReader {
   /// HF `TrainingArguments` flags read as settings of the same name.
   static let trainerFlags: Set<String> = [
     "per_device_train_batch_size", "gradient_accumulation_steps", "learning_rate", "warmup_ratio", "warmup_steps",
-    "lr_scheduler_type", "max_grad_norm", "fp16", "bf16", "deepspeed",
+    "lr_scheduler_type", "max_grad_norm", "fp16", "bf16", "deepspeed", "logging_steps", "logging_first_step",
+    "max_steps", "num_train_epochs", "optim", "model_name_or_path", "logging_nan_inf_filter",
   ]
 
   /// Flags that are switches: present alone means true; `--fp16 True` also reads.
-  static let switches: Set<String> = ["fp16", "bf16"]
+  static let switches: Set<String> = ["fp16", "bf16", "logging_first_step", "logging_nan_inf_filter"]
 
   /// Reads `path` and hands each setting to `consume`.
   ///
