@@ -80,7 +80,8 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     var reporter = InputReporter()
-    let reference = loadReference(&reporter)
+    let reference = ReferenceOptions(baseline: baseline, batch: referenceBatch, learningRate: referenceLr)
+      .load(&reporter)
     var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file)
@@ -104,24 +105,5 @@ struct ReportCommand: ParsableCommand {
     {
       throw ExitCode(ExitStatus.findings)
     }
-  }
-
-  /// The batch and learning rate to compare with: from `--reference-*`, or from the baseline log.
-  private func loadReference(_ reporter: inout InputReporter) -> Reference? {
-    if let referenceBatch, let referenceLr {
-      return Reference(
-        totalBatch: referenceBatch, learningRate: referenceLr,
-        origin: "--reference-batch \(referenceBatch) --reference-lr \(ShortNumber.format(referenceLr))")
-    }
-    guard let baseline else { return nil }
-    var analyzer = RunAnalyzer(source: baseline)
-    let inputs = RunInputs.read(baseline, configs: [], allowBinary: binary, reporter: &reporter) { analyzer.add($0) }
-    guard let run = analyzer.finish().last(where: { $0.logged > 0 }),
-      let reference = Reference(baseline: run, table: inputs.table, origin: "baseline \(baseline)")
-    else {
-      StandardError.write("diagnose: warning: \(baseline): no total batch and learning rate to compare with\n")
-      return nil
-    }
-    return reference
   }
 }

@@ -14,13 +14,13 @@ struct RunInputs {
 
   /// Reads `file` (handing every event to `consume`), then what it names, then `configs`.
   static func read(
-    _ file: String, configs: [String], allowBinary: Bool, reporter: inout InputReporter,
+    _ file: String, as kind: InputKind? = nil, configs: [String], allowBinary: Bool, reporter: inout InputReporter,
     _ consume: (LogEvent) -> Void
   ) -> RunInputs {
     var inputs = RunInputs()
     var named: [String] = []
     do {
-      try InputLoader.load(file, allowBinary: allowBinary) { event in
+      try InputLoader.load(file, as: kind, allowBinary: allowBinary) { event in
         inputs.readAnything = true
         inputs.note(event, from: file, named: &named)
         if case .note(let note) = event { reporter.warn(source: file, note) }

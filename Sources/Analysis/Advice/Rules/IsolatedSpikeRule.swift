@@ -6,7 +6,8 @@ public enum IsolatedSpikeRule: AttributionRule {
   public static let kind = CauseKind.noSettingToBlame
 
   public static func evaluate(_ context: AttributionContext) -> Cause? {
-    let troubles = context.troubles
+    // Clip saturation that the spikes themselves cause is no separate trouble here.
+    let troubles = context.troubles.filter { $0.kind != .clipSaturation }
     guard !troubles.isEmpty,
       troubles.allSatisfy({ [.lossSpike, .gradNormSpike].contains($0.kind) && $0.recovery != .never })
     else { return nil }
