@@ -6,67 +6,106 @@ struct DecimalText {
   /// Significant digits kept; 19 decimal digits always fit in 64 bits.
   static let maximumDigits = 19
 
-  var negative = false
-  var significand: UInt64 = 0
-  var exponent = 0
+  var negative: Bool
+  var significand: UInt64
+  var exponent: Int
   /// Whether non-zero digits beyond the 19th were dropped (the value lies between
   /// `significand` and `significand + 1`, times `10^exponent`).
-  var truncated = false
+  var truncated: Bool
 
   /// Reads all of `count` bytes at `base`, or returns `nil` when they are not one plain decimal.
   ///
-  /// - Complexity: O(n); one pass, no allocation.
+  /// The common case (at most 19 digits) is one tight loop per digit run, in locals; longer
+  /// mantissas are read again by ``readLong(_:_:_:)``.
+  ///
+  /// - Complexity: O(n); no allocation.
+  @inline(__always)
   init?(_ base: UnsafeRawPointer, _ count: Int) {
     var index = 0
     var byte = base.load(as: UInt8.self)
-    if byte == 0x2D || byte == 0x2B {
-      negative = byte == 0x2D
-      index = 1
-    }
-    var digits = 0
-    var sawDigit = false
-    var sawPoint = false
-    while index < count {
-      byte = base.load(fromByteOffset: index, as: UInt8.self)
-      let digit = byte &- 0x30
-      if digit < 10 {
-        sawDigit = true
-        if digits < Self.maximumDigits {
-          if significand != 0 || digit != 0 { digits &+= 1 }
-          significand = significand &* 10 &+ UInt64(digit)
-          if sawPoint { exponent &-= 1 }
-        } else {
-          if digit != 0 { truncated = true }
-          if !sawPoint { exponent &+= 1 }
-        }
-      } else if byte == 0x2E, !sawPoint {
-        sawPoint = true
-      } else {
-        break
-      }
-      index &+= 1
-    }
-    guard sawDigit else { return nil }
-    guard index < count else { return }
-    guard byte == 0x65 || byte == 0x45 else { return nil }
-    index &+= 1
-    guard index < count else { return nil }
-    var exponentNegative = false
-    byte = base.load(fromByteOffset: index, as: UInt8.self)
-    if byte == 0x2D || byte == 0x2B {
-      exponentNegative = byte == 0x2D
-      index &+= 1
-    }
-    // Past a billion the value is zero or infinite whatever the digits say; stop growing.
-    var written = 0
-    let start = index
+    let negative = byte == 0x2D
+    if negative || byte == 0x2B { index = 1 }
+    let digitsStart = index
+    var significand: UInt64 = 0
+    // Wrapping arithmetic: past 19 digits the value is rebuilt below.
     while index < count {
       let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
-      guard digit < 10 else { return nil }
-      if written < 1_000_000_000 { written = written &* 10 &+ Int(digit) }
+      guard digit < 10 else { break }
+      significand = significand &* 10 &+ UInt64(digit)
       index &+= 1
     }
-    guard index > start else { return nil }
-    exponent &+= exponentNegative ? -written : written
+    let integerDigits = index &- digitsStart
+    var fractionDigits = 0
+    if index < count, base.load(fromByteOffset: index, as: UInt8.self) == 0x2E {
+      index &+= 1
+      let fractionStart = index
+      while index < count {
+        let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
+        guard digit < 10 else { break }
+        significand = significand &* 10 &+ UInt64(digit)
+        index &+= 1
+      }
+      fractionDigits = index &- fractionStart
+    }
+    guard integerDigits | fractionDigits != 0 else { return nil }
+    let mantissaEnd = index
+    var written = 0
+    if index < count {
+      byte = base.load(fromByteOffset: index, as: UInt8.self)
+      guard byte == 0x65 || byte == 0x45 else { return nil }
+      index &+= 1
+      guard index < count else { return nil }
+      var exponentNegative = false
+      byte = base.load(fromByteOffset: index, as: UInt8.self)
+      if byte == 0x2D || byte == 0x2B {
+        exponentNegative = byte == 0x2D
+        index &+= 1
+      }
+      let start = index
+      while index < count {
+        let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
+        guard digit < 10 else { return nil }
+        // Past a billion the value is zero or infinite whatever the digits say; stop growing.
+        if written < 1_000_000_000 { written = written &* 10 &+ Int(digit) }
+        index &+= 1
+      }
+      guard index > start else { return nil }
+      if exponentNegative { written = -written }
+    }
+    self.negative = negative
+    self.truncated = false
+    if integerDigits &+ fractionDigits <= Self.maximumDigits {
+      self.significand = significand
+      self.exponent = written &- fractionDigits
+    } else {
+      (self.significand, self.exponent, self.truncated) = Self.readLong(base, digitsStart, mantissaEnd)
+      self.exponent &+= written
+    }
+  }
+
+  /// The first 19 significant digits of `base[start..<end]` (digits and at most one `.`), the
+  /// power of ten they need, and whether a non-zero digit was dropped.
+  private static func readLong(_ base: UnsafeRawPointer, _ start: Int, _ end: Int) -> (UInt64, Int, Bool) {
+    var significand: UInt64 = 0
+    var digits = 0
+    var exponent = 0
+    var truncated = false
+    var sawPoint = false
+    for index in start..<end {
+      let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
+      guard digit < 10 else {
+        sawPoint = true
+        continue
+      }
+      if digits < maximumDigits {
+        if significand != 0 || digit != 0 { digits &+= 1 }
+        significand = significand &* 10 &+ UInt64(digit)
+        if sawPoint { exponent &-= 1 }
+      } else {
+        if digit != 0 { truncated = true }
+        if !sawPoint { exponent &+= 1 }
+      }
+    }
+    return (significand, exponent, truncated)
   }
 }
