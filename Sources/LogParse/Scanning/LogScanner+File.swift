@@ -17,9 +17,7 @@ extension LogScanner {
     var first = true
     while let chunk = try reader.next() {
       if first, !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
-        throw InputError(
-          path: path, kind: .binary, detail: "binary file (NUL byte at byte \(nul)); skipped",
-          byteOffset: Int64(nul))
+        throw InputError.binary(path, nulAt: nul)
       }
       first = false
       scanner.scan(chunk)

@@ -23,8 +23,16 @@ public final class LogScanner {
     events.removeAll(keepingCapacity: true)
   }
 
+  /// Whether a format is reading a multi-line block that has not ended yet.
+  var isInsideBlock: Bool { capturing != nil }
+
   /// Scans one chunk; events collect in `events`.
-  func scan(_ chunk: Chunk) {
+  ///
+  /// With `stoppingWhenBlockCloses`, the scanner only walks the open block (see ``ParallelScan``:
+  /// a range that ends inside a block reads on until it closes) and returns the chunk offset just
+  /// after the segment that closed it, or `nil` when the block is still open at the chunk's end.
+  @discardableResult
+  func scan(_ chunk: Chunk, stoppingWhenBlockCloses: Bool = false) -> Int? {
     let bytes = chunk.bytes
     keyed.removeAll(keepingCapacity: true)
     for (index, format) in formats.enumerated() {
@@ -60,8 +68,10 @@ public final class LogScanner {
           }
         }
         position = end + 1
+        if stoppingWhenBlockCloses, capturing == nil { return position }
         continue
       }
+      if stoppingWhenBlockCloses { return position }
       guard next < keyed.count else { break }
       let offset = Int(keyed[next] >> 8)
       let index = Int(keyed[next] & 0xFF)
@@ -85,6 +95,7 @@ public final class LogScanner {
             location: SourceLocation(line: line, offset: chunk.startOffset + Int64(start)), kind: .cutSegment,
             message: "line longer than the \(bytes.count - start)-byte cap; the rest of it was skipped")))
     }
+    return nil
   }
 
   func finish() {

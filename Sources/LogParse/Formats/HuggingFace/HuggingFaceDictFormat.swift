@@ -7,6 +7,8 @@
 /// (configs) are ignored.
 public final class HuggingFaceDictFormat: LogFormat {
   public let name = "hf-dict"
+  /// Each dict is read from its own segment; nothing carries over.
+  public var readsFromAnyLine: Bool { true }
   private var matcher: Matcher
   private var entries: [PythonDictReader.Entry] = []
 

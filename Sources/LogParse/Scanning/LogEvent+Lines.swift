@@ -1,0 +1,30 @@
+extension LogEvent {
+  /// The same event with its line number moved by `delta`: a range of a file read on its own
+  /// counts lines from 1, and ``ParallelScan`` adds the lines of the ranges before it.
+  func shiftingLines(by delta: Int) -> LogEvent {
+    guard delta != 0 else { return self }
+    switch self {
+    case .trainingStep(var step):
+      step.location.line += delta
+      return .trainingStep(step)
+    case .evaluation(var evaluation):
+      evaluation.location.line += delta
+      return .evaluation(evaluation)
+    case .trainingSummary(var summary):
+      summary.location.line += delta
+      return .trainingSummary(summary)
+    case .setting(var setting):
+      setting.location.line += delta
+      return .setting(setting)
+    case .overflow(var overflow):
+      overflow.location.line += delta
+      return .overflow(overflow)
+    case .runBoundary(var boundary):
+      boundary.location.line += delta
+      return .runBoundary(boundary)
+    case .note(var note):
+      note.location.line += delta
+      return .note(note)
+    }
+  }
+}
