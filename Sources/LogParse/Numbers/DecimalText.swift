@@ -26,8 +26,11 @@ struct DecimalText {
     let negative = byte == 0x2D
     if negative || byte == 0x2B { index = 1 }
     let digitsStart = index
+    // Leading zeros are not significant: `0.00019999999999999998` has 17 significant digits.
+    while index < count, base.load(fromByteOffset: index, as: UInt8.self) == 0x30 { index &+= 1 }
+    let significantStart = index
     var significand: UInt64 = 0
-    // Wrapping arithmetic: past 19 digits the value is rebuilt below.
+    // Wrapping arithmetic: past 19 digits the value is rebuilt by readLong.
     while index < count {
       let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
       guard digit < 10 else { break }
@@ -35,10 +38,22 @@ struct DecimalText {
       index &+= 1
     }
     let integerDigits = index &- digitsStart
+    var significantDigits = index &- significantStart
     var fractionDigits = 0
     if index < count, base.load(fromByteOffset: index, as: UInt8.self) == 0x2E {
       index &+= 1
       let fractionStart = index
+      if significantDigits == 0 {
+        while index < count, base.load(fromByteOffset: index, as: UInt8.self) == 0x30 { index &+= 1 }
+      }
+      let fractionSignificantStart = index
+      // Eight digits at a time while they last: a 17-digit repr is two such words and one byte.
+      while index &+ 8 <= count {
+        let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        guard Self.isEightDigits(word) else { break }
+        significand = significand &* 100_000_000 &+ Self.valueOfEightDigits(word)
+        index &+= 8
+      }
       while index < count {
         let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
         guard digit < 10 else { break }
@@ -46,6 +61,7 @@ struct DecimalText {
         index &+= 1
       }
       fractionDigits = index &- fractionStart
+      significantDigits &+= index &- fractionSignificantStart
     }
     guard integerDigits | fractionDigits != 0 else { return nil }
     let mantissaEnd = index
@@ -74,13 +90,31 @@ struct DecimalText {
     }
     self.negative = negative
     self.truncated = false
-    if integerDigits &+ fractionDigits <= Self.maximumDigits {
+    if significantDigits <= Self.maximumDigits {
       self.significand = significand
       self.exponent = written &- fractionDigits
     } else {
       (self.significand, self.exponent, self.truncated) = Self.readLong(base, digitsStart, mantissaEnd)
       self.exponent &+= written
     }
+  }
+
+  /// Whether all eight bytes of a little-endian word are ASCII digits.
+  @inline(__always)
+  private static func isEightDigits(_ word: UInt64) -> Bool {
+    ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0
+  }
+
+  /// The value of eight ASCII digits in a little-endian word (first digit in the lowest byte):
+  /// pairs, then quads, then the whole, in three multiplications.
+  @inline(__always)
+  private static func valueOfEightDigits(_ word: UInt64) -> UInt64 {
+    let mask: UInt64 = 0x0000_00FF_0000_00FF
+    let multiplier1: UInt64 = 100 &+ (1_000_000 &<< 32)
+    let multiplier2: UInt64 = 1 &+ (10_000 &<< 32)
+    var value = word &- 0x3030_3030_3030_3030
+    value = (value &* 10) &+ (value &>> 8)
+    return (((value & mask) &* multiplier1) &+ (((value &>> 16) & mask) &* multiplier2)) &>> 32
   }
 
   /// The first 19 significant digits of `base[start..<end]` (digits and at most one `.`), the

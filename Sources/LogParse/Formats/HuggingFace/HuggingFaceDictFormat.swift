@@ -33,15 +33,17 @@ public final class HuggingFaceDictFormat: LogFormat {
         index += 1
         continue
       }
-      // A local array: the class property would pay an exclusivity check per access.
+      // A local array, taken out of the property: the property would pay an exclusivity check
+      // per access, and a copy left in it would make the first append copy the buffer.
       var entries = self.entries
+      self.entries = []
       entries.removeAll(keepingCapacity: true)
       var reader = PythonDictReader(bytes: bytes, start: index)
       let complete = reader.readEntries(into: &entries)
+      self.entries = entries
       if complete {
         record(entries, segment, &events)
         index = reader.index
-        self.entries = entries
       } else {
         noteIncomplete(segment, at: index, &events)
         index += 2
