@@ -45,6 +45,8 @@ public struct ChunkReader: ~Copyable {
   private var atEnd = false
   /// Bytes left to read when the reader covers a range of a file (``init(path:range:firstLine:readSize:maxSegmentLength:)``).
   private var remaining: Int64 = .max
+  /// The length of the last chunk returned, whose newlines are not yet in `nextLine`.
+  private var uncountedLength = 0
 
   /// Opens `path` read-only (`-` is standard input).
   public init(
@@ -90,7 +92,10 @@ public struct ChunkReader: ~Copyable {
   }
 
   /// The 1-based line number of the next byte to be returned (lines are counted by `\n`).
-  public var lineAfterLastChunk: Int { nextLine }
+  public var lineAfterLastChunk: Int {
+    guard uncountedLength > 0 else { return nextLine }
+    return nextLine + ByteScan.countNewlines(UnsafeRawBufferPointer(buffer), in: 0..<uncountedLength)
+  }
 
   /// Reads from an open descriptor, which the reader does not close.
   public init(
@@ -122,6 +127,19 @@ public struct ChunkReader: ~Copyable {
   ///
   /// - Throws: ``InputError`` when reading fails; what was returned before stays valid data.
   public mutating func next() throws(InputError) -> Chunk? {
+    try next(newlinesInPreviousChunk: nil)
+  }
+
+  /// The next chunk, for a caller that has already counted the `\n` bytes of the previous one
+  /// (``LogScanner`` does, to number its events), so that the reader need not count them again.
+  ///
+  /// - Parameter newlinesInPreviousChunk: the count, or `nil` to let the reader count.
+  public mutating func next(newlinesInPreviousChunk: Int?) throws(InputError) -> Chunk? {
+    if uncountedLength > 0 {
+      nextLine += newlinesInPreviousChunk
+        ?? ByteScan.countNewlines(UnsafeRawBufferPointer(buffer), in: 0..<uncountedLength)
+      uncountedLength = 0
+    }
     if pendingCount > 0 {
       // SAFETY: both ranges lie inside `buffer`; memmove handles the overlap.
       memmove(buffer.baseAddress!, buffer.baseAddress! + pendingStart, pendingCount)
@@ -195,7 +213,8 @@ public struct ChunkReader: ~Copyable {
   private mutating func emit(length: Int, cut: Bool) -> Chunk {
     let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
     let chunk = Chunk(bytes: bytes, firstLine: nextLine, startOffset: nextOffset, endsWithCutSegment: cut)
-    nextLine += ByteScan.countNewlines(bytes, in: 0..<length)
+    // Counted at the next call, unless the caller counted them already.
+    uncountedLength = length
     nextOffset += Int64(length)
     pendingStart = length
     pendingCount = held - length

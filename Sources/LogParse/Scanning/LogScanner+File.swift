@@ -15,7 +15,7 @@ extension LogScanner {
     var reader = try ChunkReader(path: path, readSize: readSize, maxSegmentLength: maxSegmentLength)
     let scanner = LogScanner(formats: formats)
     var first = true
-    while let chunk = try reader.next() {
+    while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
       if first, !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
         throw InputError.binary(path, nulAt: nul)
       }

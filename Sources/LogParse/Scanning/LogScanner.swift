@@ -23,6 +23,10 @@ public final class LogScanner {
     events.removeAll(keepingCapacity: true)
   }
 
+  /// The number of `\n` in the last chunk scanned to its end (the scanner counts them anyway to
+  /// number its events; the reader need not count them again).
+  private(set) var newlinesInLastChunk: Int?
+
   /// Whether a format is reading a multi-line block that has not ended yet.
   var isInsideBlock: Bool { capturing != nil }
 
@@ -34,6 +38,7 @@ public final class LogScanner {
   @discardableResult
   func scan(_ chunk: Chunk, stoppingWhenBlockCloses: Bool = false) -> Int? {
     let bytes = chunk.bytes
+    newlinesInLastChunk = nil
     keyed.removeAll(keepingCapacity: true)
     for (index, format) in formats.enumerated() {
       candidates.removeAll(keepingCapacity: true)
@@ -95,6 +100,7 @@ public final class LogScanner {
             location: SourceLocation(line: line, offset: chunk.startOffset + Int64(start)), kind: .cutSegment,
             message: "line longer than the \(bytes.count - start)-byte cap; the rest of it was skipped")))
     }
+    newlinesInLastChunk = cursor.line(at: bytes.count, in: bytes) - chunk.firstLine
     return nil
   }
 

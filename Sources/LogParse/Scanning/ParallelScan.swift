@@ -196,7 +196,7 @@ final class RangeJob: @unchecked Sendable {
     do throws(InputError) {
       var reader = try ChunkReader(
         path: path, range: range, readSize: readSize, maxSegmentLength: maxSegmentLength)
-      while let chunk = try reader.next() {
+      while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
         scanner.scan(chunk)
         scanner.drain { result.events.append($0) }
       }
