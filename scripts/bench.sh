@@ -48,9 +48,11 @@ names=() commands=() runs=()
 add() { names+=("$1"); runs+=("$2"); shift 2; commands+=("$*"); }
 add "cat" "$RUNS" cat "$DATA"
 add "wc -l" "$RUNS" wc -l "$DATA"
-add "diagnose series, 1 thread" "$RUNS" "$BIN" series --threads 1 "$DATA"
 if "$BIN" series --help 2>/dev/null | grep -q -- --threads; then
+  add "diagnose series, 1 thread" "$RUNS" "$BIN" series --threads 1 "$DATA"
   add "diagnose series, $CORES threads" "$RUNS" "$BIN" series --threads "$CORES" "$DATA"
+else  # a build from before --threads (BIN=...)
+  add "diagnose series" "$RUNS" "$BIN" series "$DATA"
 fi
 if "$BIN" --help | grep -qE '^ +report( |$)'; then
   add "diagnose report json, 1 thread" "$RUNS" "$BIN" report --format json --threads 1 "$DATA"

@@ -91,6 +91,22 @@ public struct ChunkReader: ~Copyable {
     nextLine = firstLine
   }
 
+  /// Moves a reader opened with ``init(path:range:firstLine:readSize:maxSegmentLength:)`` to
+  /// another range of the same file, keeping its buffer (a parallel worker reads many ranges).
+  public mutating func restart(range: Range<Int64>, firstLine: Int = 1) throws(InputError) {
+    guard lseek(descriptor, off_t(range.lowerBound), SEEK_SET) >= 0 else { throw InputError(path: path, errno: errno) }
+    statistics = Statistics()
+    held = 0
+    pendingStart = 0
+    pendingCount = 0
+    uncountedLength = 0
+    skipping = false
+    atEnd = false
+    remaining = Int64(range.count)
+    nextOffset = range.lowerBound
+    nextLine = firstLine
+  }
+
   /// The 1-based line number of the next byte to be returned (lines are counted by `\n`).
   public var lineAfterLastChunk: Int {
     guard uncountedLength > 0 else { return nextLine }

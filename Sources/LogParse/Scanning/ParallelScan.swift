@@ -81,9 +81,12 @@ public enum ParallelScan {
       if resumeAt >= range.upperBound { continue }
       if resumeAt > range.lowerBound {
         // The previous range read a block on into this one: start again where it closed.
-        result = job.scan(resumeAt..<range.upperBound)
+        var reader: ChunkReader?
+        result = job.scan(resumeAt..<range.upperBound, reusing: &reader)
       }
       for event in result.events { consume(event.shiftingLines(by: linesBefore)) }
+      job.recycle(result.events)
+      result.events = []
       statistics.bytesRead += result.end - result.start
       statistics.cutSegments += result.statistics.cutSegments
       statistics.discardedBytes += result.statistics.discardedBytes
@@ -155,8 +158,10 @@ final class RangeJob: @unchecked Sendable {
     slots.deallocate()
   }
 
-  /// A worker's loop: take the next range, parse it, publish it.
+  /// A worker's loop: take the next range, parse it, publish it. One reader serves all the
+  /// ranges a worker takes, so its buffer is allocated once.
   func work() {
+    var reader: ChunkReader?
     while true {
       window.wait()
       if cancelled.load(ordering: .acquiring) { return }
@@ -169,7 +174,7 @@ final class RangeJob: @unchecked Sendable {
         return
       }
       // SAFETY: only this worker writes slot `index`; see the type's comment.
-      slots[index] = scan(ranges[index])
+      slots[index] = scan(ranges[index], reusing: &reader)
       ready[index].signal()
     }
   }
@@ -183,6 +188,23 @@ final class RangeJob: @unchecked Sendable {
     return result
   }
 
+  /// Event arrays handed back after delivery, so that workers reuse their capacity instead of
+  /// growing fresh multi-MB arrays for every range.
+  private let spareEventArrays = Mutex<[[LogEvent]]>([])
+
+  /// Gives an array of delivered events back for reuse.
+  func recycle(_ events: consuming [LogEvent]) {
+    var events = events
+    events.removeAll(keepingCapacity: true)
+    spareEventArrays.withLock { spare in
+      if spare.count < 4 { spare.append(events) }
+    }
+  }
+
+  private func takeEventArray() -> [LogEvent] {
+    spareEventArrays.withLock { spare in spare.popLast() } ?? []
+  }
+
   /// Stops the workers (after an error, or at the end) so that none is left waiting.
   func cancel(workers: Int) {
     cancelled.store(true, ordering: .releasing)
@@ -190,20 +212,31 @@ final class RangeJob: @unchecked Sendable {
   }
 
   /// Parses `range` with fresh formats, reading on past its end while a block is open.
-  func scan(_ range: Range<Int64>) -> RangeResult {
+  ///
+  /// - Parameter reader: a reader to move to `range`, or `nil` to open one (left there for the
+  ///   next call).
+  func scan(_ range: Range<Int64>, reusing reader: inout ChunkReader?) -> RangeResult {
     var result = RangeResult(start: range.lowerBound, end: range.upperBound)
+    result.events = takeEventArray()
     let scanner = LogScanner(formats: formats())
     do throws(InputError) {
-      var reader = try ChunkReader(
-        path: path, range: range, readSize: readSize, maxSegmentLength: maxSegmentLength)
-      while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
+      var opened: ChunkReader
+      if let existing = reader.take() {
+        opened = existing
+        try opened.restart(range: range)
+      } else {
+        opened = try ChunkReader(path: path, range: range, readSize: readSize, maxSegmentLength: maxSegmentLength)
+      }
+      while let chunk = try opened.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
         scanner.scan(chunk)
         scanner.drain { result.events.append($0) }
       }
-      result.statistics = reader.statistics
-      result.newlines = reader.lineAfterLastChunk - 1
+      result.statistics = opened.statistics
+      result.newlines = opened.lineAfterLastChunk - 1
+      let lineAfter = opened.lineAfterLastChunk
+      reader = consume opened
       if range.upperBound < size, scanner.isInsideBlock {
-        try readBlockTail(scanner, from: range.upperBound, firstLine: reader.lineAfterLastChunk, &result)
+        try readBlockTail(scanner, from: range.upperBound, firstLine: lineAfter, &result)
       } else if range.upperBound >= size {
         scanner.finish()
         scanner.drain { result.events.append($0) }
