@@ -7,8 +7,8 @@
 #   LOG=mixed scripts/bench.sh           # HF + DeepSpeed + Megatron sections (scripts/gen-hf-log.py --mixed)
 #   BIN=/path/to/diagnose scripts/bench.sh   # another build (e.g. before a change)
 #
-# Prints, per command: the median wall time of RUNS runs (page cache warm), MB/s, the ratio to `cat`
-# and the peak RSS of one more run (/usr/bin/time -v). `diagnose report --format json` rows appear
+# Prints, per command: the median wall time of RUNS runs (page cache warm, hyperfine), MB/s, the
+# ratio to `cat`, and the peak RSS and CPU seconds of one more run (/usr/bin/time -v). `diagnose report --format json` rows appear
 # once the build has a `report` command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +42,13 @@ timeit() {  # median wall seconds of $1 runs of the rest; stdout is a pipe (GNU 
   python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$json"
   rm -f "$json"
 }
-rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'; }
+# Peak RSS (KB) and CPU seconds (user + system) of one run: CPU time barely moves when other jobs
+# share the cores, so it is the figure to compare on a busy machine.
+usage() {
+  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '
+    /Maximum resident/ {rss = $2} /User time/ {cpu += $2} /System time/ {cpu += $2}
+    END {printf "%s %.3f\n", rss, cpu}'
+}
 
 names=() commands=() runs=()
 add() { names+=("$1"); runs+=("$2"); shift 2; commands+=("$*"); }
@@ -62,14 +68,14 @@ add "python re extractor" "$PY_RUNS" python3 scripts/re-extract.py "$DATA"
 
 echo "machine: $CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "input:   $DATA, $((BYTES / 1048576)) MiB, $(grep -c "{'loss'" "$DATA") training records, median of $RUNS runs (python: $PY_RUNS)"
-printf '%-34s %9s %9s %8s %12s\n' command seconds MB/s "x cat" "peak RSS"
+printf '%-34s %9s %9s %8s %12s %9s\n' command seconds MB/s "x cat" "peak RSS" "CPU s"
 cat_s=""
 for i in "${!names[@]}"; do
   s=$(timeit "${runs[$i]}" "${commands[$i]}")
   [ -z "$cat_s" ] && cat_s=$s
   # shellcheck disable=SC2086
-  r=$(rss ${commands[$i]})
+  read -r r cpu < <(usage ${commands[$i]})
   mbs=$(awk -v b="$BYTES" -v s="$s" 'BEGIN { print b / 1000000 / s }')
   ratio=$(awk -v c="$cat_s" -v s="$s" 'BEGIN { print c / s }')
-  printf '%-34s %9.3f %9.0f %8.3f %9s KB\n' "${names[$i]}" "$s" "$mbs" "$ratio" "$r"
+  printf '%-34s %9.3f %9.0f %8.3f %9s KB %9.2f\n' "${names[$i]}" "$s" "$mbs" "$ratio" "$r" "$cpu"
 done
