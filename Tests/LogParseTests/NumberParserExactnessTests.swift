@@ -38,7 +38,9 @@ struct NumberParserExactnessTests {
       let expected = Self.strtodBits(text)
       let actual = text.withUnsafeBytes { NumberParser.parseDouble($0) }?.bitPattern
       if actual != expected, mismatches.count < 5 {
-        mismatches.append("\(String(decoding: text, as: UTF8.self)): got \(String(describing: actual)), strtod \(String(describing: expected))")
+        mismatches.append(
+          "\(String(decoding: text, as: UTF8.self)): got \(String(describing: actual)), strtod \(String(describing: expected))"
+        )
       }
       if actual != nil { parsed += 1 }
       if let fast = text.withUnsafeBytes({ NumberParser.fastDouble($0) }) {

@@ -166,9 +166,13 @@ private final class BlockFormat: LogFormat {
     if let block = open { report(block, &events) }
   }
 
-  private func report(_ block: (location: LogParse.SourceLocation, title: String, lines: Int), _ events: inout [LogEvent]) {
+  private func report(
+    _ block: (location: LogParse.SourceLocation, title: String, lines: Int), _ events: inout [LogEvent]
+  ) {
     events.append(
-      .note(ParseNote(location: block.location, kind: .incompleteRecord, message: "block of \(block.lines) lines: \(block.title)")))
+      .note(
+        ParseNote(
+          location: block.location, kind: .incompleteRecord, message: "block of \(block.lines) lines: \(block.title)")))
     open = nil
   }
 }

@@ -1,7 +1,8 @@
+internal import CPCRE2
+
 #if canImport(Glibc)
   internal import Glibc
 #endif
-internal import CPCRE2
 
 /// Byte-level searches used on the hot path: line terminators and newline counts.
 public enum ByteScan {

@@ -152,7 +152,8 @@ public struct ChunkReader: ~Copyable {
   /// - Parameter newlinesInPreviousChunk: the count, or `nil` to let the reader count.
   public mutating func next(newlinesInPreviousChunk: Int?) throws(InputError) -> Chunk? {
     if uncountedLength > 0 {
-      nextLine += newlinesInPreviousChunk
+      nextLine +=
+        newlinesInPreviousChunk
         ?? ByteScan.countNewlines(UnsafeRawBufferPointer(buffer), in: 0..<uncountedLength)
       uncountedLength = 0
     }

@@ -1,8 +1,9 @@
+internal import Dispatch
+internal import Synchronization
+
 #if canImport(Glibc)
   internal import Glibc
 #endif
-internal import Dispatch
-internal import Synchronization
 
 /// Reads one regular file on several cores: the file is cut into ranges just after a `\n`, the
 /// ranges are parsed in parallel with a fresh set of formats each, and their events are delivered
