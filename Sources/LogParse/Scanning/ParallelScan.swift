@@ -17,7 +17,8 @@ internal import Synchronization
 /// then, as for standard input, small files and one thread, the file is read sequentially.
 ///
 /// Memory stays bounded: at most `threads` finished ranges wait ahead of the one being
-/// delivered, and each holds only its own events.
+/// delivered, and each holds only its own events. The file is read up to the size it had when
+/// the scan started (a log still being written is read to that point).
 ///
 /// ```swift
 /// try ParallelScan.scanFile("train.log", threads: 2) { event in … }
