@@ -1,4 +1,10 @@
 extension LogEvent {
+  /// Moves the event's line number by `delta`, in place.
+  mutating func shiftLines(by delta: Int) {
+    guard delta != 0 else { return }
+    self = shiftingLines(by: delta)
+  }
+
   /// The same event with its line number moved by `delta`: a range of a file read on its own
   /// counts lines from 1, and ``ParallelScan`` adds the lines of the ranges before it.
   func shiftingLines(by delta: Int) -> LogEvent {

@@ -17,6 +17,22 @@ public final class LogScanner {
     self.formats = formats
   }
 
+  /// Moves the events collected so far into `target` (without copying them one by one when
+  /// `target` is empty) and forgets them.
+  func moveEvents(into target: inout [LogEvent]) {
+    if target.isEmpty {
+      swap(&target, &events)
+    } else {
+      target.append(contentsOf: events)
+      events.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// Gives the scanner an empty array whose capacity it can fill (a recycled one).
+  func adoptEventStorage(_ storage: [LogEvent]) {
+    if events.isEmpty, storage.capacity > events.capacity { events = storage }
+  }
+
   /// Hands the events collected so far to `consume` and forgets them.
   func drain(_ consume: (LogEvent) -> Void) {
     for event in events { consume(event) }
