@@ -61,7 +61,7 @@ public final class LogScanner {
       format.findCandidates(in: bytes, into: &candidates)
       for offset in candidates { keyed.append(UInt64(offset) << 8 | UInt64(index)) }
     }
-    if formats.count > 1 { keyed.sort() }
+    keyed.sort()
 
     var cursor = LineCursor(firstLine: chunk.firstLine)
     // Per format, the end of the last segment it was given, so a segment is passed once.
