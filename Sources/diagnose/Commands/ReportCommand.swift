@@ -14,7 +14,9 @@ struct ReportCommand: ParsableCommand {
       saturation; epoch boundaries, resumes and the warm-up end as information), each with the log \
       lines behind it.
 
-      --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json).
+      --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json). \
+      --format markdown fits a GitHub PR comment or CI job summary; --format html --output FILE writes \
+      one self-contained page (inline CSS and SVG charts, no network).
 
       Exit status: 0 when no finding reaches --fail-on; 1 when one does; 2 for a usage error or an \
       input that could not be read (the other inputs are still reported).
@@ -22,7 +24,7 @@ struct ReportCommand: ParsableCommand {
   )
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, markdown, html
   }
 
   enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -41,8 +43,11 @@ struct ReportCommand: ParsableCommand {
   @Argument(help: "Log files to read; '-' reads standard input.")
   var files: [String]
 
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json, markdown (a PR comment or CI job summary) or html (one self-contained page).")
   var format: Format = .text
+
+  @Option(help: "Write the markdown or html report to this file instead of standard output.")
+  var output: String?
 
   @Option(help: "Exit with status 1 when a finding reaches this severity: info, warning, critical or never.")
   var failOn: FailOn = .critical
@@ -52,27 +57,25 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     var reporter = InputReporter()
-    var runs: [RunDiagnosis] = []
+    var inputs: [LoadedInput] = []
     for file in files {
-      var analyzer = RunAnalyzer(source: file)
-      var read = false
-      do {
-        try InputLoader.load(file, allowBinary: binary) { event in
-          if case .note(let note) = event { reporter.warn(source: file, note) }
-          read = true
-          analyzer.add(event)
-        }
-      } catch {
-        reporter.report(error)
-        // An input that could not be opened has no run to report; one cut short keeps what was read.
-        if !read { continue }
-      }
-      runs += analyzer.finish()
+      let input = LoadedInput.load(file, allowBinary: binary)
+      for note in input.notes { reporter.warn(source: file, note) }
+      if let error = input.error { reporter.report(error) }
+      inputs.append(input)
     }
-    var output = OutputBuffer()
+    let runs = inputs.flatMap(\.runs)
     switch format {
-    case .text: ReportTextRenderer().render(runs, into: &output)
-    case .json: ReportJSONRenderer().render(runs, into: &output)
+    case .text:
+      var output = OutputBuffer()
+      ReportTextRenderer().render(runs, into: &output)
+    case .json:
+      var output = OutputBuffer()
+      ReportJSONRenderer().render(runs, into: &output)
+    case .markdown:
+      try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(inputs)), to: output)
+    case .html:
+      try ReportOutput.write(ReportHTMLRenderer().render(ReportedRun.collect(inputs)), to: output)
     }
     if reporter.failed { throw ExitCode(ExitStatus.inputError) }
     if let threshold = failOn.threshold, runs.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {

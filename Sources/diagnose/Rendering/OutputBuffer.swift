@@ -9,8 +9,13 @@
 struct OutputBuffer: ~Copyable {
   private var bytes: [UInt8] = []
   private let limit = 1 << 16
+  private let descriptor: Int32
 
-  init() { bytes.reserveCapacity(limit + 4096) }
+  /// A buffer for standard output, or for an open file descriptor (which the caller closes).
+  init(fileDescriptor: Int32 = STDOUT_FILENO) {
+    descriptor = fileDescriptor
+    bytes.reserveCapacity(limit + 4096)
+  }
 
   mutating func append(_ text: String) {
     var text = text
@@ -70,7 +75,7 @@ struct OutputBuffer: ~Copyable {
     bytes.withUnsafeBytes { buffer in
       var written = 0
       while written < buffer.count {
-        let result = write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
+        let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
         if result < 0 {
           if errno == EINTR { continue }
           // A closed pipe (`| head`) or a full disk: stop writing, drop the rest.

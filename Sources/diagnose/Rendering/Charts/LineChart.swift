@@ -12,6 +12,10 @@ struct LineChart {
   var series: [ChartSeries] = []
   var markers: [ChartMarker] = []
   var bands: [ChartBand] = []
+  var rugs: [ChartRug] = []
+  /// The steps the x axis spans; by default those of the series and markers. Charts of one run
+  /// share it so that they line up step for step.
+  var xDomain: ClosedRange<Double>?
 
   private var frame: Axis.Frame {
     Axis.Frame(left: 64, top: 28, right: width - 16, bottom: height - 40)
@@ -26,7 +30,9 @@ struct LineChart {
       return copy
     }
     let xs = reduced.flatMap { $0.points.map(\.x) } + markers.map(\.step)
-    let xScale = LinearScale(covering: xs, range: (frame.left, frame.right), padding: 0)
+    let xScale =
+      xDomain.map { LinearScale(domain: $0, range: (frame.left, frame.right)) }
+      ?? LinearScale(covering: xs, range: (frame.left, frame.right), padding: 0)
     let ys = reduced.flatMap { $0.points.map(\.y) }
     let yPosition: (Double) -> Double
     let yTicks: [Double]
@@ -73,6 +79,7 @@ struct LineChart {
         + " \(SVGText.coordinate(frame.top - 8))L\(SVGText.coordinate(x)) \(SVGText.coordinate(frame.top))Z\""
         + " fill=\"\(marker.color)\"/></g>"
     }
+    svg += ChartRug.svg(rugs, xScale: xScale, frame: frame)
     if reduced.count > 1 {
       var x = frame.right
       for line in reduced.reversed() {
