@@ -61,7 +61,7 @@ struct NightlyCommand: ParsableCommand {
     }
     let skipped = discovery.skipped + analysis.skipped
     for item in skipped { StandardError.write("diagnose: skipped \(item.path): \(item.reason)\n") }
-    let report = NightlyReport(inputs: analysis.inputs, skipped: skipped, previous: previousSummary)
+    let report = NightlyReport(runs: analysis.runs, skipped: skipped, previous: previousSummary)
     try ReportOutput.write(NightlyHTMLRenderer().render(report), to: output)
     if let json { try writeJSON(report, to: json) }
     if !discovery.missing.isEmpty { throw ExitCode(ExitStatus.inputError) }

@@ -7,8 +7,8 @@ struct NightlyReport {
   /// Per run anchor, what changed since the previous summary (empty without `--previous`).
   var changes: [String: [String]] = [:]
 
-  init(inputs: [LoadedInput], skipped: [RunDiscovery.Skipped], previous: PreviousSummary?) {
-    var runs = ReportedRun.collect(inputs)
+  init(runs: [ReportedRun], skipped: [RunDiscovery.Skipped], previous: PreviousSummary?) {
+    var runs = runs
     runs.sort(by: Self.worstFirst)
     for index in runs.indices { runs[index].anchor = "run-\(index + 1)" }
     self.runs = runs

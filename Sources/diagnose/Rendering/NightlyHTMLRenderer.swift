@@ -14,10 +14,10 @@ struct NightlyHTMLRenderer {
       + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) inputs skipped") + "</p>\n"
     body += index(report)
     body += skipped(report.skipped)
-    for run in report.runs {
-      let note = (report.changes[run.anchor] ?? []).isEmpty ? "" : " <span class=\"new\">NEW</span>"
-      body += RunSectionHTML(run: run, headingNote: note).render()
-    }
+    // The sections (charts, smoothing, downsampling) are most of the work: one run per task.
+    let runs = report.runs
+    let notes = runs.map { (report.changes[$0.anchor] ?? []).isEmpty ? "" : " <span class=\"new\">NEW</span>" }
+    body += ParallelMap.map(runs.count) { RunSectionHTML(run: runs[$0], headingNote: notes[$0]).render() }.joined()
     return HTMLPage.document(title: "diagnose nightly", body: body)
   }
 
@@ -29,7 +29,7 @@ struct NightlyHTMLRenderer {
       let diagnosis = run.diagnosis
       let counts = FindingCounts(diagnosis.findings)
       let total = run.settings?.int(.totalBatchSize).map(String.init) ?? "—"
-      let lr = run.settings?.double(.learningRate).map { ShortNumber.format($0) } ?? "—"
+      let lr = learningRate(run)
       let sparkline = SparklineSVG.render(
         steps: diagnosis.series.steps, values: diagnosis.series.losses.map { RunSeries.value($0) ?? 0 },
         title: "loss of \(diagnosis.source)")
@@ -42,6 +42,13 @@ struct NightlyHTMLRenderer {
         + "<td>\(sparkline)</td><td>\(HTMLPage.escape(changes.joined(separator: "; ")))</td></tr>\n"
     }
     return html + "</table>\n"
+  }
+
+  /// The stated learning rate, else the highest one logged (the peak after warm-up), marked so.
+  private func learningRate(_ run: ReportedRun) -> String {
+    if let stated = run.settings?.double(.learningRate) { return ShortNumber.format(stated) }
+    let logged = run.diagnosis.series.learningRates.compactMap { RunSeries.value($0) }.filter(\.isFinite)
+    return logged.max().map { "peak " + ShortNumber.format($0) } ?? "—"
   }
 
   private func skipped(_ skipped: [RunDiscovery.Skipped]) -> String {

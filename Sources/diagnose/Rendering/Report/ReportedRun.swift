@@ -5,7 +5,7 @@ import Analysis
 /// The diagnosis comes from ``RunAnalyzer``; the settings are those its input states, resolved
 /// across sources. Causes and suggestions are attribution's (issue 6): the renderers give them their
 /// own section, empty until attribution fills ``suggestions`` and ``causes``.
-struct ReportedRun {
+struct ReportedRun: Sendable {
   var diagnosis: RunDiagnosis
   var settings: RunSettings?
   var suggestions: [Suggestion] = []
