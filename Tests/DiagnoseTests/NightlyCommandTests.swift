@@ -10,7 +10,8 @@ import Testing
 struct NightlyCommandTests {
   /// An HF console log of `steps` records; `spikeAt` multiplies one loss by 4, `nanFrom` prints nan after.
   static func hfLog(steps: Int = 300, seed: UInt64, spikeAt: Int? = nil, nanFrom: Int? = nil) -> String {
-    var text = "[INFO|trainer.py:1975] 2024-05-01 00:00:01,000 >>   Total train batch size (w. parallel, distributed & accumulation) = 32\n"
+    var text =
+      "[INFO|trainer.py:1975] 2024-05-01 00:00:01,000 >>   Total train batch size (w. parallel, distributed & accumulation) = 32\n"
     var state = seed
     for step in 1...steps {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -35,7 +36,9 @@ struct NightlyCommandTests {
     try Data(text.utf8).write(to: url)
   }
 
-  static func runNightly(_ folder: URL, _ extra: [String] = []) throws -> (DiagnoseProcess.Result, [String: Any], String) {
+  static func runNightly(_ folder: URL, _ extra: [String] = []) throws -> (
+    DiagnoseProcess.Result, [String: Any], String
+  ) {
     let html = folder.appendingPathComponent("report.html")
     let json = folder.appendingPathComponent("summary.json")
     let result = try DiagnoseProcess.run(["nightly", folder.path, "--output", html.path, "--json", json.path] + extra)
@@ -68,11 +71,16 @@ struct NightlyCommandTests {
     #expect(runs.first?["verdict"] as? String == "diverged")
     #expect(runs.dropFirst().first?["verdict"] as? String == "unstable")
     #expect(sources.contains(folder.appendingPathComponent("hf-out").path), "the output_dir is one run")
+    let problems = try JSONSchemaSubset(url: ReportCommandTests.schemaURL).validate(json)
+    #expect(problems.isEmpty, "\(problems)")
     let summary = json["summary"] as? [String: Any] ?? [:]
     #expect((summary["verdicts"] as? [String: Int])?["healthy"] == 5)
     let skipped = summary["skipped"] as? [[String: String]] ?? []
-    #expect(skipped.contains { $0["path"]?.hasSuffix("ds_config.json") == true && $0["reason"] == "a JSON config, not a run" })
-    #expect(!skipped.contains { $0["path"]?.contains("checkpoint-20") == true }, "checkpoint contents belong to the run")
+    #expect(
+      skipped.contains { $0["path"]?.hasSuffix("ds_config.json") == true && $0["reason"] == "a JSON config, not a run" }
+    )
+    #expect(
+      !skipped.contains { $0["path"]?.contains("checkpoint-20") == true }, "checkpoint contents belong to the run")
     // The index links every run, in the same order.
     let rows = html.components(separatedBy: "<tr><td><a href=\"#run-").dropFirst()
     #expect(rows.count == 7)
@@ -85,7 +93,8 @@ struct NightlyCommandTests {
     #expect(never.status == 0)
   }
 
-  @Test("an unreadable file, a binary file and an empty log are listed as skipped with the reason; the rest is reported")
+  @Test(
+    "an unreadable file, a binary file and an empty log are listed as skipped with the reason; the rest is reported")
   func skipsWithReasons() throws {
     let folder = try Self.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -118,18 +127,23 @@ struct NightlyCommandTests {
     try Self.write(Self.hfLog(seed: 1), runs, "a/train.log")
     try Self.write(Self.hfLog(seed: 2), runs, "b/train.log")
     let last = folder.appendingPathComponent("last.json")
-    _ = try DiagnoseProcess.run(["nightly", runs.path, "--output", folder.appendingPathComponent("0.html").path, "--json", last.path])
+    _ = try DiagnoseProcess.run([
+      "nightly", runs.path, "--output", folder.appendingPathComponent("0.html").path, "--json", last.path,
+    ])
 
     try Self.write(Self.hfLog(seed: 2, nanFrom: 250), runs, "b/train.log")
     try Self.write(Self.hfLog(seed: 3), runs, "c/train.log")
     let json = folder.appendingPathComponent("now.json")
     let result = try DiagnoseProcess.run([
-      "nightly", runs.path, "--output", folder.appendingPathComponent("1.html").path, "--json", json.path, "--previous", last.path,
+      "nightly", runs.path, "--output", folder.appendingPathComponent("1.html").path, "--json", json.path, "--previous",
+      last.path,
     ])
     #expect(result.status == 1)
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any] ?? [:]
     let new = (object["summary"] as? [String: Any])?["new"] as? [[String: Any]] ?? []
-    let changes = new.map { "\(($0["source"] as? String ?? "").dropFirst(runs.path.count)): \($0["what"] as? String ?? "")" }
+    let changes = new.map {
+      "\(($0["source"] as? String ?? "").dropFirst(runs.path.count)): \($0["what"] as? String ?? "")"
+    }
     #expect(changes.contains("/b/train.log: became diverged (was healthy)"))
     #expect(changes.contains("/b/train.log: new nan at step 250"))
     #expect(changes.contains("/c/train.log: new run"))

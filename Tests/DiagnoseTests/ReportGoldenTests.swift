@@ -22,7 +22,10 @@ struct ReportGoldenTests {
     }
     let expected = try String(contentsOf: url, encoding: .utf8)
     guard expected != actual else { return }
-    let (old, new) = (expected.split(separator: "\n", omittingEmptySubsequences: false), actual.split(separator: "\n", omittingEmptySubsequences: false))
+    let (old, new) = (
+      expected.split(separator: "\n", omittingEmptySubsequences: false),
+      actual.split(separator: "\n", omittingEmptySubsequences: false)
+    )
     let line = Array(zip(old, new)).firstIndex { $0 != $1 } ?? min(old.count, new.count)
     Issue.record(
       """

@@ -33,7 +33,9 @@ struct ReportHTMLTests {
     // The evidence line of the loss spike, quoted from the log (line 148).
     #expect(page.contains("SampleLogs/hf-pretrain-diverging.log:148: {&#39;loss&#39;: 7.1363"))
     // Settings with their arithmetic.
-    #expect(page.contains("world_size 2 = total_batch_size 64 ÷ (per_device_train_batch_size 8 × gradient_accumulation_steps 4)"))
+    #expect(
+      page.contains(
+        "world_size 2 = total_batch_size 64 ÷ (per_device_train_batch_size 8 × gradient_accumulation_steps 4)"))
     #expect(page.contains("Causes and suggestions"))
   }
 
@@ -47,7 +49,8 @@ struct ReportHTMLTests {
     #expect(!page.contains("@import"))
   }
 
-  @Test("Python's html.parser reads the page with every element closed", .enabled(if: Python.available, "needs python3"))
+  @Test(
+    "Python's html.parser reads the page with every element closed", .enabled(if: Python.available, "needs python3"))
   func pythonParser() throws {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("diagnose-\(UUID().uuidString).html")
     defer { try? FileManager.default.removeItem(at: output) }
@@ -62,7 +65,9 @@ struct ReportHTMLTests {
     var values = (0..<1_000_000).map { 2.0 + Double($0 % 7) * 0.01 }
     values[654_321] = 40
     var chart = LineChart(title: "loss", yLabel: "training loss", width: 1000)
-    chart.series = [ChartSeries(name: "loss", points: values.enumerated().map { .init(x: Double($0), y: $1) }, color: "#000")]
+    chart.series = [
+      ChartSeries(name: "loss", points: values.enumerated().map { .init(x: Double($0), y: $1) }, color: "#000")
+    ]
     let svg = chart.svg()
     #expect(svg.utf8.count < 120_000)
     #expect(svg.contains(">40</text>"), "a tick at 40 exists only if the spike reached the scale")
@@ -71,7 +76,9 @@ struct ReportHTMLTests {
   @Test("thousands of overflow marks merge into one tick per pixel, each with a tooltip")
   func rugsMerge() {
     var chart = LineChart(title: "fp16 loss scale", yLabel: "loss scale", width: 500, logarithmic: true)
-    chart.series = [ChartSeries(name: "scale", points: [.init(x: 0, y: 65536), .init(x: 100_000, y: 1024)], color: "#000")]
+    chart.series = [
+      ChartSeries(name: "scale", points: [.init(x: 0, y: 65536), .init(x: 100_000, y: 1024)], color: "#000")
+    ]
     chart.rugs = (0..<10_000).map { ChartRug(step: Double($0 * 10), label: "overflow at \($0 * 10)") }
     let svg = chart.svg()
     let ticks = svg.components(separatedBy: "<g class=\"rug\">")[1].components(separatedBy: "<line").count - 1
@@ -90,7 +97,9 @@ struct ReportHTMLTests {
 
 /// python3, when installed, to check the HTML with a second, independent parser.
 enum Python {
-  static let executable = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+  static let executable = ["/usr/bin/python3", "/usr/local/bin/python3"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
   static var available: Bool { executable != nil }
 
   /// Parses the file with html.parser; fails on a closing tag that does not match the open one, or

@@ -3,10 +3,6 @@ import ArgumentParser
 import Foundation
 import LogParse
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// `diagnose nightly`: one page every morning for every run under some folders.
 struct NightlyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -72,15 +68,9 @@ struct NightlyCommand: ParsableCommand {
   }
 
   private func writeJSON(_ report: NightlyReport, to path: String) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      StandardError.write("diagnose: \(path): cannot write: \(String(cString: strerror(errno)))\n")
-      throw ExitCode(ExitStatus.inputError)
-    }
-    defer { close(descriptor) }
-    var output = OutputBuffer(fileDescriptor: descriptor)
     var renderer = ReportJSONRenderer()
     renderer.summary = report.summaryJSON
-    renderer.render(report.runs.map(\.diagnosis), into: &output)
+    let runs = report.runs.map(\.diagnosis)
+    try ReportOutput.withBuffer(to: path) { renderer.render(runs, into: &$0) }
   }
 }

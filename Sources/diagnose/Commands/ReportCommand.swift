@@ -46,7 +46,7 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Output format: text, json, markdown (a PR comment or CI job summary) or html (one self-contained page).")
   var format: Format = .text
 
-  @Option(help: "Write the markdown or html report to this file instead of standard output.")
+  @Option(help: "Write the report to this file instead of standard output.")
   var output: String?
 
   @Option(help: "Exit with status 1 when a finding reaches this severity: info, warning, critical or never.")
@@ -67,11 +67,9 @@ struct ReportCommand: ParsableCommand {
     let runs = inputs.flatMap(\.runs)
     switch format {
     case .text:
-      var output = OutputBuffer()
-      ReportTextRenderer().render(runs, into: &output)
+      try ReportOutput.withBuffer(to: output) { ReportTextRenderer().render(runs, into: &$0) }
     case .json:
-      var output = OutputBuffer()
-      ReportJSONRenderer().render(runs, into: &output)
+      try ReportOutput.withBuffer(to: output) { ReportJSONRenderer().render(runs, into: &$0) }
     case .markdown:
       try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(inputs)), to: output)
     case .html:

@@ -39,7 +39,8 @@ struct NightlyAnalysis {
     }
     let input = LoadedInput.load(path)
     if let error = input.error, input.runs.isEmpty {
-      let reason = error.kind == .binary ? "binary file (NUL bytes in its first block)" : "\(error.kind.rawValue): \(error.detail)"
+      let reason =
+        error.kind == .binary ? "binary file (NUL bytes in its first block)" : "\(error.kind.rawValue): \(error.detail)"
       return .skipped(.init(path: path, reason: reason))
     }
     return .read(input, ReportedRun.collect([input]))

@@ -37,12 +37,15 @@ struct NightlyReport {
     for verdict in [Verdict.diverged, .unstable, .noData, .healthy] {
       verdicts.append("\(JSONText.string(verdict.rawValue)): \(runs.filter { $0.diagnosis.verdict == verdict }.count)")
     }
-    let skippedItems = skipped.map { "{\"path\": \(JSONText.string($0.path)), \"reason\": \(JSONText.string($0.reason))}" }
+    let skippedItems = skipped.map {
+      "{\"path\": \(JSONText.string($0.path)), \"reason\": \(JSONText.string($0.reason))}"
+    }
     var newItems: [String] = []
     for run in runs {
       for change in changes[run.anchor] ?? [] {
         newItems.append(
-          "{\"source\": \(JSONText.string(run.diagnosis.source)), \"run\": \(run.diagnosis.run), \"what\": \(JSONText.string(change))}")
+          "{\"source\": \(JSONText.string(run.diagnosis.source)), \"run\": \(run.diagnosis.run), \"what\": \(JSONText.string(change))}"
+        )
       }
     }
     return "{\"runs\": \(runs.count), \"verdicts\": {\(verdicts.joined(separator: ", "))},"

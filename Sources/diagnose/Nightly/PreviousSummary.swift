@@ -34,7 +34,8 @@ struct PreviousSummary {
       changes.append("became \(run.verdict.rawValue) (was \(before.rawValue))")
     }
     let seen = findings[key] ?? []
-    for finding in run.findings where finding.severity > .info && !seen.contains("\(finding.kind.rawValue)@\(finding.step)") {
+    for finding in run.findings
+    where finding.severity > .info && !seen.contains("\(finding.kind.rawValue)@\(finding.step)") {
       changes.append("new \(finding.kind.rawValue) at step \(finding.step)")
     }
     return changes

@@ -10,7 +10,8 @@ struct NightlyHTMLRenderer {
       let n = report.runs.filter { $0.diagnosis.verdict == verdict }.count
       return n > 0 ? "\(n) \(verdict.rawValue)" : nil
     }
-    body += "<p class=\"facts\">\(report.runs.count) runs: \(counts.joined(separator: ", "))"
+    body +=
+      "<p class=\"facts\">\(report.runs.count) runs: \(counts.joined(separator: ", "))"
       + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) inputs skipped") + "</p>\n"
     body += index(report)
     body += skipped(report.skipped)
@@ -23,7 +24,8 @@ struct NightlyHTMLRenderer {
 
   private func index(_ report: NightlyReport) -> String {
     guard !report.runs.isEmpty else { return "<p>No runs found.</p>\n" }
-    var html = "<table class=\"index\">\n<tr><th>run</th><th>verdict</th><th>first bad step</th><th>total batch</th>"
+    var html =
+      "<table class=\"index\">\n<tr><th>run</th><th>verdict</th><th>first bad step</th><th>total batch</th>"
       + "<th>lr</th><th>critical</th><th>warning</th><th>info</th><th>loss</th><th>new since last night</th></tr>\n"
     for run in report.runs {
       let diagnosis = run.diagnosis
@@ -34,7 +36,8 @@ struct NightlyHTMLRenderer {
         steps: diagnosis.series.steps, values: diagnosis.series.losses.map { RunSeries.value($0) ?? 0 },
         title: "loss of \(diagnosis.source)")
       let changes = report.changes[run.anchor] ?? []
-      html += "<tr><td><a href=\"#\(run.anchor)\"><code>\(HTMLPage.escape(diagnosis.source))</code></a>"
+      html +=
+        "<tr><td><a href=\"#\(run.anchor)\"><code>\(HTMLPage.escape(diagnosis.source))</code></a>"
         + (diagnosis.run > 0 ? " #\(diagnosis.run)" : "") + "</td>"
         + "<td>\(HTMLPage.badge(diagnosis.verdict))</td><td class=\"num\">\(diagnosis.firstBadStep.map(String.init) ?? "—")</td>"
         + "<td class=\"num\">\(total)</td><td class=\"num\">\(lr)</td>"

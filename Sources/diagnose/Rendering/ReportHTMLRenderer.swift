@@ -12,7 +12,8 @@ struct ReportHTMLRenderer {
       for run in runs {
         let diagnosis = run.diagnosis
         let steps = diagnosis.firstStep.flatMap { first in diagnosis.lastStep.map { "\(first)–\($0)" } } ?? "—"
-        body += "<tr><td><a href=\"#\(run.anchor)\"><code>\(HTMLPage.escape(diagnosis.source))</code></a> #\(diagnosis.run)</td>"
+        body +=
+          "<tr><td><a href=\"#\(run.anchor)\"><code>\(HTMLPage.escape(diagnosis.source))</code></a> #\(diagnosis.run)</td>"
           + "<td>\(HTMLPage.badge(diagnosis.verdict))</td><td class=\"num\">\(diagnosis.firstBadStep.map(String.init) ?? "—")</td>"
           + "<td class=\"num\">\(steps)</td><td>\(FindingCounts(diagnosis.findings).text)</td></tr>\n"
       }
@@ -40,7 +41,9 @@ struct FindingCounts {
   }
 
   var text: String {
-    let parts = [(critical, "critical"), (warning, "warning"), (info, "info")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+    let parts = [(critical, "critical"), (warning, "warning"), (info, "info")].filter { $0.0 > 0 }.map {
+      "\($0.0) \($0.1)"
+    }
     return parts.isEmpty ? "none" : parts.joined(separator: ", ")
   }
 }

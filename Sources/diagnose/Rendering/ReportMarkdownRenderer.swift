@@ -13,7 +13,8 @@ struct ReportMarkdownRenderer {
     text += "| run | verdict | first bad step | steps | findings |\n| --- | --- | --- | --- | --- |\n"
     for run in runs {
       let diagnosis = run.diagnosis
-      text += "| \(cell(title(diagnosis))) | \(verdict(diagnosis.verdict)) | \(diagnosis.firstBadStep.map(String.init) ?? "—")"
+      text +=
+        "| \(cell(title(diagnosis))) | \(verdict(diagnosis.verdict)) | \(diagnosis.firstBadStep.map(String.init) ?? "—")"
         + " | \(steps(diagnosis)) | \(counts(diagnosis.findings)) |\n"
     }
     for run in runs { text += "\n" + section(run) }
@@ -33,7 +34,8 @@ struct ReportMarkdownRenderer {
       text += "| severity | finding | steps | what | evidence |\n| --- | --- | --- | --- | --- |\n"
       for finding in diagnosis.findings {
         let span = finding.endStep > finding.step ? "\(finding.step)–\(finding.endStep)" : "\(finding.step)"
-        text += "| \(finding.severity.rawValue) | `\(finding.kind.rawValue)` | \(span) | \(cell(finding.message))"
+        text +=
+          "| \(finding.severity.rawValue) | `\(finding.kind.rawValue)` | \(span) | \(cell(finding.message))"
           + " | \(evidence(finding.evidence)) |\n"
       }
       text += "\n"
@@ -49,7 +51,8 @@ struct ReportMarkdownRenderer {
     var text = "**Causes and suggestions**\n\n"
     for cause in run.causes { text += "- \(cell(cause))\n" }
     for suggestion in run.suggestions {
-      text += "- `\(code(suggestion.setting))` \(cell(suggestion.current)) → **\(cell(suggestion.suggested))**"
+      text +=
+        "- `\(code(suggestion.setting))` \(cell(suggestion.current)) → **\(cell(suggestion.suggested))**"
         + " (\(cell(suggestion.rule)): \(cell(suggestion.arithmetic))) — \(cell(suggestion.reason))\n"
     }
     return text + "\n"

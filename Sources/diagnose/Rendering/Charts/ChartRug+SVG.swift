@@ -18,7 +18,8 @@ extension ChartRug {
     }
     for (x, first, count) in merged {
       let label = count > 1 ? "\(first.label) (+\(count - 1) more here)" : first.label
-      svg += "<line x1=\"\(SVGText.coordinate(x))\" y1=\"\(SVGText.coordinate(frame.bottom - 8))\""
+      svg +=
+        "<line x1=\"\(SVGText.coordinate(x))\" y1=\"\(SVGText.coordinate(frame.bottom - 8))\""
         + " x2=\"\(SVGText.coordinate(x))\" y2=\"\(SVGText.coordinate(frame.bottom))\" stroke=\"\(first.color)\""
         + " stroke-width=\"2\"><title>\(SVGText.escape(label))</title></line>"
     }

@@ -5,7 +5,8 @@ import Foundation
 /// Drawn on a log scale (an early high loss would flatten the rest) from the min/max downsampled
 /// series, so that a spike shows even in a 120-pixel-wide picture.
 enum SparklineSVG {
-  static func render(steps: [Int], values: [Double], width: Double = 120, height: Double = 24, title: String) -> String {
+  static func render(steps: [Int], values: [Double], width: Double = 120, height: Double = 24, title: String) -> String
+  {
     var points: [Downsampler.Point] = []
     points.reserveCapacity(values.count)
     var broken: [Double] = []
@@ -16,7 +17,8 @@ enum SparklineSVG {
         broken.append(Double(step))
       }
     }
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\""
+    var svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\""
       + " viewBox=\"0 0 \(Int(width)) \(Int(height))\" class=\"sparkline\"><title>\(SVGText.escape(title))</title>"
     let reduced = Downsampler.minMax(points, buckets: Int(width / 2))
     let xs = reduced.map(\.x) + broken

@@ -36,11 +36,14 @@ struct RunCharts {
     if gradNorms.contains(where: { $0.isFinite }) {
       var chart = chart("grad_norm (log scale)", yLabel: "gradient norm (L2)", bands: bands)
       chart.logarithmic = true
-      chart.series = [ChartSeries(name: "grad_norm", points: points(steps, gradNorms), color: "#7c3aed", strokeWidth: 1.2)]
+      chart.series = [
+        ChartSeries(name: "grad_norm", points: points(steps, gradNorms), color: "#7c3aed", strokeWidth: 1.2)
+      ]
       if let clip = run.settings?.double(.maxGradNorm), clip > 0, let first = steps.first, let last = steps.last {
         chart.series.append(
           ChartSeries(
-            name: "max_grad_norm \(ShortNumber.format(clip))", points: [.init(x: first, y: clip), .init(x: last, y: clip)],
+            name: "max_grad_norm \(ShortNumber.format(clip))",
+            points: [.init(x: first, y: clip), .init(x: last, y: clip)],
             color: "#9ca3af", strokeWidth: 1))
       }
       chart.markers = markers { $0.metric == "grad_norm" }
@@ -103,7 +106,10 @@ struct RunCharts {
     var previous: Double?
     for (step, scale) in zip(steps, scales) where scale.isFinite {
       if let previous, scale < previous {
-        rugs.append(ChartRug(step: Double(step), label: "step \(step): overflow, scale \(ShortNumber.format(previous)) → \(ShortNumber.format(scale))"))
+        rugs.append(
+          ChartRug(
+            step: Double(step),
+            label: "step \(step): overflow, scale \(ShortNumber.format(previous)) → \(ShortNumber.format(scale))"))
       }
       previous = scale
     }
@@ -117,7 +123,9 @@ struct RunCharts {
     var bands: [ChartBand] = []
     if let warmup = diagnosis.findings.first(where: { $0.kind == .warmupEnd }) {
       bands.append(
-        ChartBand(from: Double(first), to: Double(warmup.step), label: "warm-up: steps \(first)–\(warmup.step)", color: "#fde68a"))
+        ChartBand(
+          from: Double(first), to: Double(warmup.step), label: "warm-up: steps \(first)–\(warmup.step)",
+          color: "#fde68a"))
     }
     for nan in diagnosis.findings where nan.kind == .nan && nan.severity == .critical {
       bands.append(

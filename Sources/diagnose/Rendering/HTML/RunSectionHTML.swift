@@ -10,7 +10,8 @@ struct RunSectionHTML {
   func render() -> String {
     let diagnosis = run.diagnosis
     var html = "<section id=\"\(run.anchor)\">\n"
-    html += "<h2>\(HTMLPage.badge(diagnosis.verdict)) <code>\(HTMLPage.escape(diagnosis.source))</code>"
+    html +=
+      "<h2>\(HTMLPage.badge(diagnosis.verdict)) <code>\(HTMLPage.escape(diagnosis.source))</code>"
       + " <span class=\"muted\">run \(diagnosis.run)</span>\(headingNote)</h2>\n"
     var facts: [String] = []
     if let first = diagnosis.firstStep, let last = diagnosis.lastStep {
@@ -20,7 +21,8 @@ struct RunSectionHTML {
     }
     if !diagnosis.formats.isEmpty { facts.append(diagnosis.formats.joined(separator: ", ")) }
     if let bad = diagnosis.firstBadStep { facts.append("<strong>first bad step \(bad)</strong>") }
-    html += "<p class=\"facts\">" + facts.map { $0.hasPrefix("<") ? $0 : HTMLPage.escape($0) }.joined(separator: " · ")
+    html +=
+      "<p class=\"facts\">" + facts.map { $0.hasPrefix("<") ? $0 : HTMLPage.escape($0) }.joined(separator: " · ")
       + "</p>\n"
     let charts = RunCharts(run: run).charts()
     if !charts.isEmpty {
@@ -36,12 +38,15 @@ struct RunSectionHTML {
   private func findings() -> String {
     let findings = run.diagnosis.findings
     guard !findings.isEmpty else { return "<h3>Findings</h3>\n<p>No findings.</p>\n" }
-    var html = "<h3>Findings</h3>\n<table>\n<tr><th>severity</th><th>finding</th><th>steps</th><th>what</th><th>evidence</th></tr>\n"
+    var html =
+      "<h3>Findings</h3>\n<table>\n<tr><th>severity</th><th>finding</th><th>steps</th><th>what</th><th>evidence</th></tr>\n"
     for finding in findings {
       let span = finding.endStep > finding.step ? "\(finding.step)–\(finding.endStep)" : "\(finding.step)"
-      let evidence = finding.evidence.prefix(4).map { "\($0.source):\($0.line)" }.joined(separator: ", ")
+      let evidence =
+        finding.evidence.prefix(4).map { "\($0.source):\($0.line)" }.joined(separator: ", ")
         + (finding.evidence.count > 4 ? " +\(finding.evidence.count - 4) more" : "")
-      html += "<tr><td class=\"sev-\(finding.severity.rawValue)\">\(finding.severity.rawValue)</td>"
+      html +=
+        "<tr><td class=\"sev-\(finding.severity.rawValue)\">\(finding.severity.rawValue)</td>"
         + "<td><code>\(finding.kind.rawValue)</code></td><td class=\"num\">\(span)</td>"
         + "<td>\(HTMLPage.escape(finding.message))</td><td><code>\(HTMLPage.escape(evidence))</code></td></tr>\n"
     }
@@ -57,7 +62,8 @@ struct RunSectionHTML {
     html += "<ul>\n"
     for cause in run.causes { html += "<li>\(HTMLPage.escape(cause))</li>\n" }
     for suggestion in run.suggestions {
-      html += "<li><code>\(HTMLPage.escape(suggestion.setting))</code> \(HTMLPage.escape(suggestion.current)) → "
+      html +=
+        "<li><code>\(HTMLPage.escape(suggestion.setting))</code> \(HTMLPage.escape(suggestion.current)) → "
         + "<strong>\(HTMLPage.escape(suggestion.suggested))</strong> (\(HTMLPage.escape(suggestion.rule)): "
         + "\(HTMLPage.escape(suggestion.arithmetic))) — \(HTMLPage.escape(suggestion.reason))</li>\n"
     }
@@ -74,7 +80,8 @@ struct RunSectionHTML {
       if let disagreement = row.disagreement {
         source += "<br/><span class=\"sev-warning\">also stated: \(HTMLPage.escape(disagreement))</span>"
       }
-      html += "<tr><td><code>\(HTMLPage.escape(row.name))</code></td><td class=\"num\">\(HTMLPage.escape(row.value))</td>"
+      html +=
+        "<tr><td><code>\(HTMLPage.escape(row.name))</code></td><td class=\"num\">\(HTMLPage.escape(row.value))</td>"
         + "<td>\(source)</td><td>\(HTMLPage.escape(row.arithmetic))</td></tr>\n"
     }
     return html + "</table>\n"
@@ -85,7 +92,8 @@ struct RunSectionHTML {
     guard !quoted.isEmpty else { return "" }
     var html = "<h3>Evidence from the log</h3>\n"
     for finding in quoted {
-      html += "<p><span class=\"sev-\(finding.severity.rawValue)\">\(finding.kind.rawValue)</span> at step \(finding.step)</p>\n<pre>"
+      html +=
+        "<p><span class=\"sev-\(finding.severity.rawValue)\">\(finding.kind.rawValue)</span> at step \(finding.step)</p>\n<pre>"
       let lines = finding.evidence.prefix(ReportedRun.quotesPerFinding).compactMap { evidence in
         run.quotes[evidence].map { "\(evidence.source):\(evidence.line): \($0)" }
       }

@@ -33,7 +33,8 @@ enum LogLineQuoter {
       var start = 0
       while start <= bytes.count, line <= last {
         // SAFETY: `start` stays within `bytes`, and memchr reads at most `count - start` bytes of it.
-        let end = memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) }
+        let end =
+          memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) }
           ?? bytes.count
         if numbers.contains(line) {
           result[line] = clean(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))

@@ -14,7 +14,8 @@ struct SettingRow {
 
   /// The rows of `settings`, in ``SettingName`` order (batch identity first, as it is read).
   static func rows(_ settings: RunSettings) -> [SettingRow] {
-    let disagreements = Dictionary(settings.disagreements.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    let disagreements = Dictionary(
+      settings.disagreements.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     return SettingName.allCases.compactMap { name -> SettingRow? in
       guard let resolved = settings[name] else { return nil }
       let winner = resolved.sources.first { $0.event.value != .auto } ?? resolved.sources.first
