@@ -135,6 +135,40 @@ def hf_pretrain_diverging(out):
             w("{'eval_loss': %.4f, 'eval_runtime': 12.5, 'eval_samples_per_second': 16.0, 'eval_steps_per_second': 2.0, 'epoch': %s}\n" % (level * 1.03, round(step / 300, 2)))
 
 
+def scaled_run(out, nodes, spikes, seed):
+    """A pre-training-style run under torchrun: the launch command traced by `set -x`, the banner,
+    one dict per 10 steps. The 2-node run keeps the 1-node run's learning rate and spikes."""
+    rng = random.Random(seed)
+    gpus, per_device, gas, lr, total_steps = 8, 1, 8, 2e-4, 1000
+    total = per_device * gas * gpus * nodes
+    w = out.write
+    w("+ torchrun --nnodes %d --nproc_per_node %d run_clm_pt_with_peft.py --deepspeed ds_zero2_no_offload.json"
+      " --per_device_train_batch_size %d --gradient_accumulation_steps %d --learning_rate %s"
+      " --lr_scheduler_type cosine --warmup_ratio 0.05 --max_grad_norm 1.0 --logging_steps 10 --bf16\n"
+      % (nodes, gpus, per_device, gas, lr))
+    w("[INFO|trainer.py:1969] 2024-05-02 09:00:00,000 >> ***** Running training *****\n")
+    w("[INFO|trainer.py:1970] 2024-05-02 09:00:00,000 >>   Num examples = {:,}\n".format(total * total_steps))
+    w("[INFO|trainer.py:1971] 2024-05-02 09:00:00,000 >>   Num Epochs = 1\n")
+    w("[INFO|trainer.py:1972] 2024-05-02 09:00:00,000 >>   Instantaneous batch size per device = %d\n" % per_device)
+    w("[INFO|trainer.py:1975] 2024-05-02 09:00:00,000 >>   Total train batch size (w. parallel, distributed & accumulation) = %d\n" % total)
+    w("[INFO|trainer.py:1976] 2024-05-02 09:00:00,000 >>   Gradient Accumulation steps = %d\n" % gas)
+    w("[INFO|trainer.py:1977] 2024-05-02 09:00:00,000 >>   Total optimization steps = {:,}\n".format(total_steps))
+    warmup = 50
+    for step in range(10, total_steps + 1, 10):
+        if step <= warmup:
+            rate = lr * step / warmup
+        else:
+            rate = lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / (total_steps - warmup)))
+        level = 2.2 + 1.6 * math.exp(-step / 250)
+        loss = level * (1 + rng.gauss(0, 0.01))
+        norm = 0.6 + abs(rng.gauss(0, 0.05))
+        if step in spikes:
+            loss *= spikes[step]
+            norm *= 12
+        w("\r" + " " * 40 + "\r{'loss': %s, 'grad_norm': %r, 'learning_rate': %r, 'epoch': %s}\n"
+          % (round(loss, 4), norm, rate, round(step / total_steps, 2)))
+
+
 def main():
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "SampleLogs")
     root.mkdir(exist_ok=True)
@@ -142,6 +176,10 @@ def main():
         hf_sft_console(out)
     with open(root / "hf-pretrain-diverging.log", "w", encoding="utf-8", newline="") as out:
         hf_pretrain_diverging(out)
+    with open(root / "scaling-1node.log", "w", encoding="utf-8", newline="") as out:
+        scaled_run(out, nodes=1, spikes={}, seed=11)
+    with open(root / "scaling-2nodes-same-lr.log", "w", encoding="utf-8", newline="") as out:
+        scaled_run(out, nodes=2, spikes={240: 2.6, 410: 3.1, 420: 1.9, 630: 2.8}, seed=11)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ struct RunChartsTests {
       analyzer.add(.trainingStep(record))
     }
     let runs = analyzer.finish()
-    return ReportedRun(diagnosis: runs[0], anchor: "run-1")
+    return ReportedRun(RunAssessment(diagnosis: runs[0], table: SettingsTable()), anchor: "run-1")
   }
 
   @Test("a printed fp16 loss scale gets its chart, with a tick for each halving; a missing metric gets none")

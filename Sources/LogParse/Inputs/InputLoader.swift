@@ -15,6 +15,10 @@ public enum InputLoader {
       _ = try LogScanner.scanFile(path, allowBinary: allowBinary, consume)
     case .trainerState:
       try TrainerStateReader.read(path, consume)
+    case .deepSpeedConfig:
+      try DeepSpeedConfigReader.load(path, consume)
+    case .launchScript:
+      try LaunchScriptReader.load(path, consume)
     case .checkpointDirectory:
       try CheckpointDirectoryReader.read(path, consume)
     case .llamaFactoryJSONL:

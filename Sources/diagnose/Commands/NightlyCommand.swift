@@ -52,9 +52,7 @@ struct NightlyCommand: ParsableCommand {
       }
     }
     let analysis = NightlyAnalysis(discovery.inputs)
-    for input in analysis.inputs {
-      for note in input.notes { InputReporter().warn(source: input.path, note) }
-    }
+    for warning in analysis.warnings { StandardError.write(warning) }
     let skipped = discovery.skipped + analysis.skipped
     for item in skipped { StandardError.write("diagnose: skipped \(item.path): \(item.reason)\n") }
     let report = NightlyReport(runs: analysis.runs, skipped: skipped, previous: previousSummary)
@@ -70,7 +68,7 @@ struct NightlyCommand: ParsableCommand {
   private func writeJSON(_ report: NightlyReport, to path: String) throws {
     var renderer = ReportJSONRenderer()
     renderer.summary = report.summaryJSON
-    let runs = report.runs.map(\.diagnosis)
+    let runs = report.runs.map(\.assessment)
     try ReportOutput.withBuffer(to: path) { renderer.render(runs, into: &$0) }
   }
 }

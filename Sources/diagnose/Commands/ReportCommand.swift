@@ -14,6 +14,13 @@ struct ReportCommand: ParsableCommand {
       saturation; epoch boundaries, resumes and the warm-up end as information), each with the log \
       lines behind it.
 
+      Settings are read from the log, from the DeepSpeed config it names (found beside it) and from \
+      --config files (a DeepSpeed JSON, a launch script); they are reconciled and checked (total batch \
+      = per-device × GAS × GPUs per node × nodes; DeepSpeed against the command line), and the \
+      findings are attributed to them with concrete suggestions. --baseline OLD.log (a run that \
+      behaved) or --reference-batch and --reference-lr give the batch and learning rate to compare \
+      with.
+
       --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json). \
       --format markdown fits a GitHub PR comment or CI job summary; --format html --output FILE writes \
       one self-contained page (inline CSS and SVG charts, no network).
@@ -55,28 +62,36 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
   var binary = false
 
+  @Option(name: .customLong("config"), help: "A DeepSpeed JSON config or launch script that goes with every log.")
+  var configs: [String] = []
+
+  @OptionGroup var reference: ReferenceOptions
+
   func run() throws {
     var reporter = InputReporter()
-    var inputs: [LoadedInput] = []
+    let reference = self.reference.load(&reporter)
+    var runs: [RunAssessment] = []
     for file in files {
-      let input = LoadedInput.load(file, allowBinary: binary)
-      for note in input.notes { reporter.warn(source: file, note) }
-      if let error = input.error { reporter.report(error) }
-      inputs.append(input)
+      var analyzer = RunAnalyzer(source: file)
+      let inputs = RunInputs.read(file, configs: configs, allowBinary: binary, reporter: &reporter) { event in
+        analyzer.add(event)
+      }
+      // An input that could not be opened has no run to report; one cut short keeps what was read.
+      if inputs.failed && !inputs.readAnything { continue }
+      runs += analyzer.finish().map {
+        RunAssessment(diagnosis: $0, table: inputs.table, errors: inputs.errors, reference: reference)
+      }
     }
-    let runs = inputs.flatMap(\.runs)
     switch format {
-    case .text:
-      try ReportOutput.withBuffer(to: output) { ReportTextRenderer().render(runs, into: &$0) }
-    case .json:
-      try ReportOutput.withBuffer(to: output) { ReportJSONRenderer().render(runs, into: &$0) }
-    case .markdown:
-      try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(inputs)), to: output)
-    case .html:
-      try ReportOutput.write(ReportHTMLRenderer().render(ReportedRun.collect(inputs)), to: output)
+    case .text: try ReportOutput.withBuffer(to: output) { ReportTextRenderer().render(runs, into: &$0) }
+    case .json: try ReportOutput.withBuffer(to: output) { ReportJSONRenderer().render(runs, into: &$0) }
+    case .markdown: try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(runs)), to: output)
+    case .html: try ReportOutput.write(ReportHTMLRenderer().render(ReportedRun.collect(runs)), to: output)
     }
     if reporter.failed { throw ExitCode(ExitStatus.inputError) }
-    if let threshold = failOn.threshold, runs.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
+    if let threshold = failOn.threshold,
+      runs.contains(where: { $0.diagnosis.findings.contains { $0.severity >= threshold } })
+    {
       throw ExitCode(ExitStatus.findings)
     }
   }

@@ -30,7 +30,7 @@ struct NightlyHTMLRenderer {
     for run in report.runs {
       let diagnosis = run.diagnosis
       let counts = FindingCounts(diagnosis.findings)
-      let total = run.settings?.int(.totalBatchSize).map(String.init) ?? "—"
+      let total = run.settings.int(.totalBatchSize).map(String.init) ?? "—"
       let lr = learningRate(run)
       let sparkline = SparklineSVG.render(
         steps: diagnosis.series.steps, values: diagnosis.series.losses.map { RunSeries.value($0) ?? 0 },
@@ -49,7 +49,7 @@ struct NightlyHTMLRenderer {
 
   /// The stated learning rate, else the highest one logged (the peak after warm-up), marked so.
   private func learningRate(_ run: ReportedRun) -> String {
-    if let stated = run.settings?.double(.learningRate) { return ShortNumber.format(stated) }
+    if let stated = run.settings.double(.learningRate) { return ShortNumber.format(stated) }
     let logged = run.diagnosis.series.learningRates.compactMap { RunSeries.value($0) }.filter(\.isFinite)
     return logged.max().map { "peak " + ShortNumber.format($0) } ?? "—"
   }

@@ -10,7 +10,7 @@ struct ReportJSONRenderer {
   /// A JSON object written as the top-level `summary` after the runs (`diagnose nightly --json`).
   var summary: String?
 
-  func render(_ runs: [RunDiagnosis], into output: inout OutputBuffer) {
+  func render(_ runs: [RunAssessment], into output: inout OutputBuffer) {
     output.append("{\n  \"schema\": \(JSONText.string(Self.schema)),\n  \"runs\": [")
     for (position, run) in runs.enumerated() {
       output.append(position == 0 ? "\n" : ",\n")
@@ -23,7 +23,8 @@ struct ReportJSONRenderer {
     output.flush()
   }
 
-  private func renderRun(_ run: RunDiagnosis, into output: inout OutputBuffer) {
+  private func renderRun(_ assessment: RunAssessment, into output: inout OutputBuffer) {
+    let run = assessment.diagnosis
     output.append("    {\"source\": \(JSONText.string(run.source)), \"run\": ")
     output.append(run.run)
     output.append(", \"formats\": [\(run.formats.map(JSONText.string).joined(separator: ", "))]")
@@ -36,7 +37,9 @@ struct ReportJSONRenderer {
       output.append(position == 0 ? "\n" : ",\n")
       renderFinding(finding, into: &output)
     }
-    output.append(run.findings.isEmpty ? "]}" : "\n    ]}")
+    output.append(run.findings.isEmpty ? "], " : "\n    ], ")
+    output.append(AdviceJSONRenderer.members(assessment))
+    output.append("}")
   }
 
   private func renderFinding(_ finding: Finding, into output: inout OutputBuffer) {

@@ -45,22 +45,27 @@ struct ReportMarkdownRenderer {
     return text
   }
 
-  /// Attribution's section: empty until it fills the run's causes and suggestions.
+  /// Attribution's section: the causes the settings explain, each with its suggestions.
   private func causesAndSuggestions(_ run: ReportedRun) -> String {
-    guard !run.causes.isEmpty || !run.suggestions.isEmpty else { return "" }
+    guard !run.causes.isEmpty else {
+      return run.alarming.isEmpty ? "" : "No setting explains the findings: no change suggested.\n\n"
+    }
     var text = "**Causes and suggestions**\n\n"
-    for cause in run.causes { text += "- \(cell(cause))\n" }
-    for suggestion in run.suggestions {
-      text +=
-        "- `\(code(suggestion.setting))` \(cell(suggestion.current)) → **\(cell(suggestion.suggested))**"
-        + " (\(cell(suggestion.rule)): \(cell(suggestion.arithmetic))) — \(cell(suggestion.reason))\n"
+    for cause in run.causes {
+      let explains = cause.findings.map { "`\($0.kind.rawValue)` at \($0.step)" }.joined(separator: ", ")
+      text += "- **\(cause.kind.rawValue)** (\(cause.confidence.rawValue) confidence): \(cell(cause.explanation))"
+        + (explains.isEmpty ? "" : " — explains \(explains)") + "\n"
+      for suggestion in cause.suggestions {
+        text += "  - suggest `\(code(suggestion.setting))` \(cell(suggestion.current)) → **\(cell(suggestion.suggested))**"
+          + " (\(cell(suggestion.rule)): \(cell(suggestion.arithmetic))) — \(cell(suggestion.reason))\n"
+        for key in suggestion.deepSpeedKeys { text += "    - DeepSpeed config: `\(code(key))`\n" }
+      }
     }
     return text + "\n"
   }
 
   private func settings(_ run: ReportedRun) -> String {
-    guard let settings = run.settings else { return "" }
-    let rows = SettingRow.rows(settings)
+    let rows = SettingRow.rows(run.settings, runSource: run.diagnosis.source)
     guard !rows.isEmpty else { return "" }
     var text = "<details><summary>Settings (\(rows.count))</summary>\n\n"
     text += "| setting | value | source | arithmetic |\n| --- | --- | --- | --- |\n"

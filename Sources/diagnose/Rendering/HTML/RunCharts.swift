@@ -39,7 +39,7 @@ struct RunCharts {
       chart.series = [
         ChartSeries(name: "grad_norm", points: points(steps, gradNorms), color: "#7c3aed", strokeWidth: 1.2)
       ]
-      if let clip = run.settings?.double(.maxGradNorm), clip > 0, let first = steps.first, let last = steps.last {
+      if let clip = run.settings.double(.maxGradNorm), clip > 0, let first = steps.first, let last = steps.last {
         chart.series.append(
           ChartSeries(
             name: "max_grad_norm \(ShortNumber.format(clip))",

@@ -53,26 +53,37 @@ struct RunSectionHTML {
     return html + "</table>\n"
   }
 
-  /// Attribution's section (issue 6): shown with what it found, or saying that nothing was attributed.
+  /// Attribution's section: the causes the settings explain, each with its suggestions.
   private func causesAndSuggestions() -> String {
     var html = "<h3>Causes and suggestions</h3>\n"
-    guard !run.causes.isEmpty || !run.suggestions.isEmpty else {
-      return html + "<p class=\"placeholder\">None attributed for this run.</p>\n"
+    guard !run.causes.isEmpty else {
+      let words = run.alarming.isEmpty ? "Nothing to explain." : "No setting explains the findings: no change suggested."
+      return html + "<p class=\"placeholder\">\(words)</p>\n"
     }
     html += "<ul>\n"
-    for cause in run.causes { html += "<li>\(HTMLPage.escape(cause))</li>\n" }
-    for suggestion in run.suggestions {
-      html +=
-        "<li><code>\(HTMLPage.escape(suggestion.setting))</code> \(HTMLPage.escape(suggestion.current)) → "
-        + "<strong>\(HTMLPage.escape(suggestion.suggested))</strong> (\(HTMLPage.escape(suggestion.rule)): "
-        + "\(HTMLPage.escape(suggestion.arithmetic))) — \(HTMLPage.escape(suggestion.reason))</li>\n"
+    for cause in run.causes {
+      let explains = cause.findings.map { "\($0.kind.rawValue) at \($0.step)" }.joined(separator: ", ")
+      html += "<li><strong>\(cause.kind.rawValue)</strong> (\(cause.confidence.rawValue) confidence): "
+        + HTMLPage.escape(cause.explanation)
+        + (explains.isEmpty ? "" : " <span class=\"muted\">— explains \(HTMLPage.escape(explains))</span>")
+      if !cause.suggestions.isEmpty {
+        html += "<ul>"
+        for suggestion in cause.suggestions {
+          html += "<li>suggest <code>\(HTMLPage.escape(suggestion.setting))</code> \(HTMLPage.escape(suggestion.current)) → "
+            + "<strong>\(HTMLPage.escape(suggestion.suggested))</strong> (\(HTMLPage.escape(suggestion.rule)): "
+            + "\(HTMLPage.escape(suggestion.arithmetic))) — \(HTMLPage.escape(suggestion.reason))"
+          for key in suggestion.deepSpeedKeys { html += "<br/>DeepSpeed config: <code>\(HTMLPage.escape(key))</code>" }
+          html += "</li>"
+        }
+        html += "</ul>"
+      }
+      html += "</li>\n"
     }
     return html + "</ul>\n"
   }
 
   private func settings() -> String {
-    guard let settings = run.settings else { return "" }
-    let rows = SettingRow.rows(settings)
+    let rows = SettingRow.rows(run.settings, runSource: run.diagnosis.source)
     guard !rows.isEmpty else { return "" }
     var html = "<h3>Settings</h3>\n<table>\n<tr><th>setting</th><th>value</th><th>source</th><th>arithmetic</th></tr>\n"
     for row in rows {

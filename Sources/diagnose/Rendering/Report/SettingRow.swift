@@ -13,7 +13,8 @@ struct SettingRow {
   var disagreement: String?
 
   /// The rows of `settings`, in ``SettingName`` order (batch identity first, as it is read).
-  static func rows(_ settings: RunSettings) -> [SettingRow] {
+  /// Lines of the run's own log are given as `line N`; other files (a DeepSpeed config) by path.
+  static func rows(_ settings: RunSettings, runSource: String) -> [SettingRow] {
     let disagreements = Dictionary(
       settings.disagreements.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     return SettingName.allCases.compactMap { name -> SettingRow? in
@@ -23,7 +24,7 @@ struct SettingRow {
       if resolved.derived {
         source = "derived"
       } else if let winner {
-        source = place(winner)
+        source = place(winner, runSource)
       } else {
         source = ""
       }
@@ -32,14 +33,16 @@ struct SettingRow {
         arithmetic: resolved.arithmetic ?? "")
       if let disagreement = disagreements[name] {
         row.disagreement = disagreement.statements.dropFirst().map {
-          "\(SettingText.value($0.event.value)) (\(place($0)))"
+          "\(SettingText.value($0.event.value)) (\(place($0, runSource)))"
         }.joined(separator: "; ")
       }
       return row
     }
   }
 
-  private static func place(_ entry: SettingsTable.Entry) -> String {
-    "\(entry.event.source.rawValue), line \(entry.event.location.line)"
+  private static func place(_ entry: SettingsTable.Entry, _ runSource: String) -> String {
+    let line = entry.event.location.line
+    if entry.sourcePath == runSource { return "\(entry.event.source.rawValue), line \(line)" }
+    return "\(entry.event.source.rawValue), \(entry.sourcePath):\(line)"
   }
 }
