@@ -45,4 +45,43 @@ struct RunChartsTests {
     let charts = RunCharts(run: Self.fp16Run()).charts()
     #expect(charts.allSatisfy { $0.xDomain == 1...600 })
   }
+
+  @Test(
+    "DeepSpeed's overflow messages draw the scale between them, a tick each; bf16 (scale 1 throughout) gets no chart")
+  func lossScaleFromMessages() throws {
+    var analyzer = RunAnalyzer(source: "ds.log")
+    var scale = 65536.0
+    for step in 1...400 {
+      if step == 1 || step == 250 {
+        analyzer.add(
+          .overflow(
+            OverflowEvent(
+              location: SourceLocation(line: step * 2, offset: 0), kind: .reduced, step: nil, attemptedScale: scale,
+              newScale: scale / 2)))
+        scale /= 2
+      }
+      analyzer.add(
+        .trainingStep(
+          TrainingStep(
+            location: SourceLocation(line: step * 2 + 1, offset: 0), format: .huggingFaceDict, step: step, loss: 2,
+            learningRate: 1e-4)))
+    }
+    let run = ReportedRun(RunAssessment(diagnosis: analyzer.finish()[0], table: SettingsTable()), anchor: "run-1")
+    let chart = try #require(RunCharts(run: run).charts().first { $0.title.hasPrefix("fp16 loss scale") })
+    #expect(
+      chart.rugs.map(\.label) == ["step 1: overflow, scale 65536 → 32768", "step 250: overflow, scale 32768 → 16384"])
+    #expect(chart.series.first?.points.map(\.y) == [65536, 32768, 32768, 16384, 16384])
+    #expect(chart.series.first?.points.last?.x == 400)
+
+    var bf16 = RunAnalyzer(source: "megatron-bf16.log")
+    for step in 1...50 {
+      bf16.add(
+        .trainingStep(
+          TrainingStep(
+            location: SourceLocation(line: step, offset: 0), format: .megatronIteration, step: step, loss: 2,
+            lossScale: 1)))
+    }
+    let plain = ReportedRun(RunAssessment(diagnosis: bf16.finish()[0], table: SettingsTable()), anchor: "run-1")
+    #expect(!RunCharts(run: plain).charts().contains { $0.title.hasPrefix("fp16 loss scale") })
+  }
 }

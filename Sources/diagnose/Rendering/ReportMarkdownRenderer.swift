@@ -53,10 +53,12 @@ struct ReportMarkdownRenderer {
     var text = "**Causes and suggestions**\n\n"
     for cause in run.causes {
       let explains = cause.findings.map { "`\($0.kind.rawValue)` at \($0.step)" }.joined(separator: ", ")
-      text += "- **\(cause.kind.rawValue)** (\(cause.confidence.rawValue) confidence): \(cell(cause.explanation))"
+      text +=
+        "- **\(cause.kind.rawValue)** (\(cause.confidence.rawValue) confidence): \(cell(cause.explanation))"
         + (explains.isEmpty ? "" : " — explains \(explains)") + "\n"
       for suggestion in cause.suggestions {
-        text += "  - suggest `\(code(suggestion.setting))` \(cell(suggestion.current)) → **\(cell(suggestion.suggested))**"
+        text +=
+          "  - suggest `\(code(suggestion.setting))` \(cell(suggestion.current)) → **\(cell(suggestion.suggested))**"
           + " (\(cell(suggestion.rule)): \(cell(suggestion.arithmetic))) — \(cell(suggestion.reason))\n"
         for key in suggestion.deepSpeedKeys { text += "    - DeepSpeed config: `\(code(key))`\n" }
       }

@@ -58,15 +58,7 @@ struct RunCharts {
       charts.append(chart)
     }
 
-    let scales = series.lossScales.map { RunSeries.value($0) ?? .nan }
-    if scales.contains(where: { $0.isFinite }) {
-      var chart = chart("fp16 loss scale (log scale)", yLabel: "loss scale", bands: bands)
-      chart.logarithmic = true
-      chart.series = [ChartSeries(name: "loss scale", points: points(steps, scales), color: "#b45309")]
-      chart.markers = markers { ["loss_scale", "skipped"].contains($0.metric) }
-      chart.rugs = overflows(steps: series.steps, scales: scales)
-      charts.append(chart)
-    }
+    if let chart = lossScaleChart(series, steps: steps, bands: bands) { charts.append(chart) }
 
     let evalLosses = series.evalLosses.map { RunSeries.value($0) ?? .nan }
     if evalLosses.contains(where: { $0.isFinite }) {
@@ -100,7 +92,44 @@ struct RunCharts {
     }
   }
 
-  /// Where the loss scale went down: each is an fp16 overflow (a skipped step).
+  /// The fp16 loss scale, from the records that print it (Megatron) or else from the overflow
+  /// messages (DeepSpeed: the scale holds between them), with a tick at each overflow. A scale that
+  /// never moves from 1 is bf16 or fp32, which do not scale: no chart.
+  private func lossScaleChart(_ series: RunSeries, steps: [Double], bands: [ChartBand]) -> LineChart? {
+    let printed = series.lossScales.map { RunSeries.value($0) ?? .nan }
+    var points = zip(steps, printed).filter { $1.isFinite }.map { Downsampler.Point(x: $0, y: $1) }
+    var rugs = overflows(steps: series.steps, scales: printed)
+    if !series.overflowSteps.isEmpty {
+      rugs = []
+      var fromMessages: [Downsampler.Point] = []
+      for index in series.overflowSteps.indices {
+        let step = Double(series.overflowSteps[index])
+        let tried = RunSeries.value(series.overflowAttemptedScales[index])
+        let next = RunSeries.value(series.overflowNewScales[index])
+        if let tried { fromMessages.append(.init(x: step, y: tried)) }
+        if let next { fromMessages.append(.init(x: step, y: next)) }
+        let change = tried.map {
+          "scale \(ShortNumber.format($0))" + (next.map { " → \(ShortNumber.format($0))" } ?? "")
+        }
+        rugs.append(
+          ChartRug(
+            step: step, label: "step \(series.overflowSteps[index]): overflow" + (change.map { ", \($0)" } ?? "")))
+      }
+      if points.isEmpty {
+        points = fromMessages
+        if let last = fromMessages.last, let end = steps.last, end > last.x { points.append(.init(x: end, y: last.y)) }
+      }
+    }
+    guard !points.isEmpty || !rugs.isEmpty, points.contains(where: { $0.y != 1 }) || !rugs.isEmpty else { return nil }
+    var chart = chart("fp16 loss scale (log scale)", yLabel: "loss scale", bands: bands)
+    chart.logarithmic = true
+    chart.series = points.isEmpty ? [] : [ChartSeries(name: "loss scale", points: points, color: "#b45309")]
+    chart.markers = markers { ["loss_scale", "skipped"].contains($0.metric) }
+    chart.rugs = rugs
+    return chart
+  }
+
+  /// Where the printed loss scale went down: each is an fp16 overflow (a skipped step).
   private func overflows(steps: [Int], scales: [Double]) -> [ChartRug] {
     var rugs: [ChartRug] = []
     var previous: Double?

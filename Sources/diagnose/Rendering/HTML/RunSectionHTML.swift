@@ -57,19 +57,22 @@ struct RunSectionHTML {
   private func causesAndSuggestions() -> String {
     var html = "<h3>Causes and suggestions</h3>\n"
     guard !run.causes.isEmpty else {
-      let words = run.alarming.isEmpty ? "Nothing to explain." : "No setting explains the findings: no change suggested."
+      let words =
+        run.alarming.isEmpty ? "Nothing to explain." : "No setting explains the findings: no change suggested."
       return html + "<p class=\"placeholder\">\(words)</p>\n"
     }
     html += "<ul>\n"
     for cause in run.causes {
       let explains = cause.findings.map { "\($0.kind.rawValue) at \($0.step)" }.joined(separator: ", ")
-      html += "<li><strong>\(cause.kind.rawValue)</strong> (\(cause.confidence.rawValue) confidence): "
+      html +=
+        "<li><strong>\(cause.kind.rawValue)</strong> (\(cause.confidence.rawValue) confidence): "
         + HTMLPage.escape(cause.explanation)
         + (explains.isEmpty ? "" : " <span class=\"muted\">— explains \(HTMLPage.escape(explains))</span>")
       if !cause.suggestions.isEmpty {
         html += "<ul>"
         for suggestion in cause.suggestions {
-          html += "<li>suggest <code>\(HTMLPage.escape(suggestion.setting))</code> \(HTMLPage.escape(suggestion.current)) → "
+          html +=
+            "<li>suggest <code>\(HTMLPage.escape(suggestion.setting))</code> \(HTMLPage.escape(suggestion.current)) → "
             + "<strong>\(HTMLPage.escape(suggestion.suggested))</strong> (\(HTMLPage.escape(suggestion.rule)): "
             + "\(HTMLPage.escape(suggestion.arithmetic))) — \(HTMLPage.escape(suggestion.reason))"
           for key in suggestion.deepSpeedKeys { html += "<br/>DeepSpeed config: <code>\(HTMLPage.escape(key))</code>" }
