@@ -42,7 +42,11 @@ struct SeriesCommand: ParsableCommand {
   @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
   var binary = false
 
+  @Option(help: "Parser threads for a large regular file (default: every core). The output is the same.")
+  var threads: Int?
+
   func run() throws {
+    MemoryPolicy.apply()
     var output = OutputBuffer()
     var renderer: any SeriesRenderer = format == .csv ? SeriesCSVRenderer() : SeriesJSONLinesRenderer()
     var reporter = InputReporter()
@@ -51,7 +55,7 @@ struct SeriesCommand: ParsableCommand {
       var builder = SeriesBuilder(loggingSteps: loggingSteps)
       renderer.startSource(file)
       do {
-        try InputLoader.load(file, allowBinary: binary) { event in
+        try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
           if let row = builder.add(event) {
             renderer.write(row, into: &output)
           } else if case .note(let note) = event {
