@@ -86,6 +86,7 @@ struct NightlyCommandTests {
     #expect(rows.count == 7)
     #expect(rows.first?.contains("nan/train.log") == true)
     #expect(html.contains("class=\"sparkline\""))
+    #expect(!html.contains("new since last night"), "no column without --previous")
     let parser = XMLParser(data: Data(html.utf8))
     #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
 
@@ -148,5 +149,9 @@ struct NightlyCommandTests {
     #expect(changes.contains("/b/train.log: new nan at step 250"))
     #expect(changes.contains("/c/train.log: new run"))
     #expect(!changes.contains { $0.hasPrefix("/a/") }, "\(changes)")
+    let html = try String(contentsOf: folder.appendingPathComponent("1.html"), encoding: .utf8)
+    #expect(html.contains("<th>new since last night</th>"))
+    #expect(html.contains("<td>became diverged (was healthy); new nan at step 250</td>"))
+    #expect(html.components(separatedBy: "<span class=\"new\">NEW</span>").count - 1 == 2, "b and c, not a")
   }
 }

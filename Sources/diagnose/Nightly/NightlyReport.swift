@@ -6,6 +6,8 @@ struct NightlyReport {
   var skipped: [RunDiscovery.Skipped]
   /// Per run anchor, what changed since the previous summary (empty without `--previous`).
   var changes: [String: [String]] = [:]
+  /// Whether last night's summary was given (the index then has a "new since last night" column).
+  var comparesWithPrevious = false
 
   init(runs: [ReportedRun], skipped: [RunDiscovery.Skipped], previous: PreviousSummary?) {
     var runs = runs
@@ -13,6 +15,7 @@ struct NightlyReport {
     for index in runs.indices { runs[index].anchor = "run-\(index + 1)" }
     self.runs = runs
     self.skipped = skipped
+    comparesWithPrevious = previous != nil
     if let previous {
       for run in runs { changes[run.anchor] = previous.changes(run.diagnosis) }
     }

@@ -26,7 +26,8 @@ struct NightlyHTMLRenderer {
     guard !report.runs.isEmpty else { return "<p>No runs found.</p>\n" }
     var html =
       "<table class=\"index\">\n<tr><th>run</th><th>verdict</th><th>first bad step</th><th>total batch</th>"
-      + "<th>lr</th><th>critical</th><th>warning</th><th>info</th><th>loss</th><th>new since last night</th></tr>\n"
+      + "<th>lr</th><th>critical</th><th>warning</th><th>info</th><th>loss</th>"
+      + (report.comparesWithPrevious ? "<th>new since last night</th>" : "") + "</tr>\n"
     for run in report.runs {
       let diagnosis = run.diagnosis
       let counts = FindingCounts(diagnosis.findings)
@@ -42,7 +43,9 @@ struct NightlyHTMLRenderer {
         + "<td>\(HTMLPage.badge(diagnosis.verdict))</td><td class=\"num\">\(diagnosis.firstBadStep.map(String.init) ?? "—")</td>"
         + "<td class=\"num\">\(total)</td><td class=\"num\">\(lr)</td>"
         + "<td class=\"num\">\(counts.critical)</td><td class=\"num\">\(counts.warning)</td><td class=\"num\">\(counts.info)</td>"
-        + "<td>\(sparkline)</td><td>\(HTMLPage.escape(changes.joined(separator: "; ")))</td></tr>\n"
+        + "<td>\(sparkline)</td>"
+        + (report.comparesWithPrevious ? "<td>\(HTMLPage.escape(changes.joined(separator: "; ")))</td>" : "")
+        + "</tr>\n"
     }
     return html + "</table>\n"
   }

@@ -38,7 +38,7 @@ enum HTMLPage {
     table { border-collapse: collapse; margin: 6px 0 12px; }
     th, td { border: 1px solid #e5e7eb; padding: 3px 8px; text-align: left; vertical-align: top; }
     th { background: #f9fafb; font-weight: 600; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     code, pre { font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
     pre { background: #f9fafb; border: 1px solid #e5e7eb; padding: 6px 8px; overflow-x: auto; margin: 2px 0 8px; }
     .facts { color: #374151; margin: 0 0 8px; }
