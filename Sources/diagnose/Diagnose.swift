@@ -17,7 +17,10 @@ struct Diagnose: ParsableCommand {
       Exit status: 0 success; 1 a finding reached --fail-on (report); 2 usage error or an input \
       that could not be read (the other inputs are still processed).
       """,
-    subcommands: [ReportCommand.self, SeriesCommand.self, SettingsCommand.self, BatchCommand.self, PreflightCommand.self]
+    subcommands: [
+      ReportCommand.self, SeriesCommand.self, SettingsCommand.self, BatchCommand.self, PreflightCommand.self,
+      NightlyCommand.self,
+    ]
   )
 
   /// Runs the command; usage errors exit with status 2 (ArgumentParser's own default is 64), so that

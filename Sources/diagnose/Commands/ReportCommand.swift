@@ -21,7 +21,9 @@ struct ReportCommand: ParsableCommand {
       behaved) or --reference-batch and --reference-lr give the batch and learning rate to compare \
       with.
 
-      --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json).
+      --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json). \
+      --format markdown fits a GitHub PR comment or CI job summary; --format html --output FILE writes \
+      one self-contained page (inline CSS and SVG charts, no network).
 
       Exit status: 0 when no finding reaches --fail-on; 1 when one does; 2 for a usage error or an \
       input that could not be read (the other inputs are still reported).
@@ -29,7 +31,7 @@ struct ReportCommand: ParsableCommand {
   )
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, markdown, html
   }
 
   enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -48,8 +50,11 @@ struct ReportCommand: ParsableCommand {
   @Argument(help: "Log files to read; '-' reads standard input.")
   var files: [String]
 
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json, markdown (a PR comment or CI job summary) or html (one self-contained page).")
   var format: Format = .text
+
+  @Option(help: "Write the report to this file instead of standard output.")
+  var output: String?
 
   @Option(help: "Exit with status 1 when a finding reaches this severity: info, warning, critical or never.")
   var failOn: FailOn = .critical
@@ -77,10 +82,11 @@ struct ReportCommand: ParsableCommand {
         RunAssessment(diagnosis: $0, table: inputs.table, errors: inputs.errors, reference: reference)
       }
     }
-    var output = OutputBuffer()
     switch format {
-    case .text: ReportTextRenderer().render(runs, into: &output)
-    case .json: ReportJSONRenderer().render(runs, into: &output)
+    case .text: try ReportOutput.withBuffer(to: output) { ReportTextRenderer().render(runs, into: &$0) }
+    case .json: try ReportOutput.withBuffer(to: output) { ReportJSONRenderer().render(runs, into: &$0) }
+    case .markdown: try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(runs)), to: output)
+    case .html: try ReportOutput.write(ReportHTMLRenderer().render(ReportedRun.collect(runs)), to: output)
     }
     if reporter.failed { throw ExitCode(ExitStatus.inputError) }
     if let threshold = failOn.threshold,

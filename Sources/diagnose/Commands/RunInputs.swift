@@ -11,6 +11,8 @@ struct RunInputs {
   var readAnything = false
   /// Whether the primary input could not be read (completely or in part).
   var failed = false
+  /// Why the primary input could not be read, when it could not.
+  var error: InputError?
 
   /// Reads `file` (handing every event to `consume`), then what it names, then `configs`.
   static func read(
@@ -28,6 +30,7 @@ struct RunInputs {
       }
     } catch {
       inputs.failed = true
+      inputs.error = error
       reporter.report(error)
     }
     var seen = Set([ConfigPath.identity(file)])

@@ -12,8 +12,10 @@ struct OutputBuffer: ~Copyable {
   private static let capacity = limit + 4096
   private let storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
   private var count = 0
+  private let descriptor: Int32
 
-  init() {}
+  /// A buffer for standard output, or for an open file descriptor (which the caller closes).
+  init(fileDescriptor: Int32 = STDOUT_FILENO) { descriptor = fileDescriptor }
 
   deinit { storage.deallocate() }
 
@@ -32,7 +34,7 @@ struct OutputBuffer: ~Copyable {
     if count + bytes.count > Self.capacity {
       flush()
       if bytes.count > Self.capacity {
-        Self.writeOut(bytes)
+        Self.writeOut(bytes, to: descriptor)
         return
       }
     }
@@ -98,14 +100,14 @@ struct OutputBuffer: ~Copyable {
 
   mutating func flush() {
     guard count > 0 else { return }
-    Self.writeOut(UnsafeRawBufferPointer(start: storage, count: count))
+    Self.writeOut(UnsafeRawBufferPointer(start: storage, count: count), to: descriptor)
     count = 0
   }
 
-  private static func writeOut(_ buffer: UnsafeRawBufferPointer) {
+  private static func writeOut(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
     var written = 0
     while written < buffer.count {
-      let result = write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
+      let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
       if result < 0 {
         if errno == EINTR { continue }
         // A closed pipe (`| head`) or a full disk: stop writing, drop the rest.

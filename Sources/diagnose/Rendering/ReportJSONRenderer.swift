@@ -7,13 +7,18 @@ import Analysis
 struct ReportJSONRenderer {
   static let schema = "diagnose.report/1"
 
+  /// A JSON object written as the top-level `summary` after the runs (`diagnose nightly --json`).
+  var summary: String?
+
   func render(_ runs: [RunAssessment], into output: inout OutputBuffer) {
     output.append("{\n  \"schema\": \(JSONText.string(Self.schema)),\n  \"runs\": [")
     for (position, run) in runs.enumerated() {
       output.append(position == 0 ? "\n" : ",\n")
       renderRun(run, into: &output)
     }
-    output.append(runs.isEmpty ? "]\n}" : "\n  ]\n}")
+    output.append(runs.isEmpty ? "]" : "\n  ]")
+    if let summary { output.append(",\n  \"summary\": \(summary)") }
+    output.append("\n}")
     output.endLine()
     output.flush()
   }
