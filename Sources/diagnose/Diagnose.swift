@@ -18,7 +18,8 @@ struct Diagnose: ParsableCommand {
       that could not be read (the other inputs are still processed).
       """,
     subcommands: [
-      ReportCommand.self, SeriesCommand.self, SettingsCommand.self, BatchCommand.self, WatchCommand.self,
+      ReportCommand.self, SeriesCommand.self, SettingsCommand.self, BatchCommand.self, PreflightCommand.self,
+      NightlyCommand.self, WatchCommand.self,
     ]
   )
 

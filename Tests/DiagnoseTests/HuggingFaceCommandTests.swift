@@ -41,8 +41,8 @@ struct HuggingFaceCommandTests {
     #expect(csv.stderr.isEmpty)
     #expect(
       Array(csv.lines.dropFirst()) == [
-        "\(path),4,10,0.1,2.5,1.5,1e-05,logged,1", "\(path),5,20,0.2,0.0,nan,2e-05,logged,1",
-        "\(path),6,30,0.3,nan,inf,3e-05,logged,1",
+        "\(path),4,10,0.1,2.5,1.5,1e-05,logged,1,,,0,,", "\(path),5,20,0.2,0.0,nan,2e-05,logged,1,,,0,,",
+        "\(path),6,30,0.3,nan,inf,3e-05,logged,1,,,0,,",
       ])
     let jsonl = try DiagnoseProcess.run(["series", "--format", "jsonl", path])
     #expect(jsonl.status == 0)

@@ -3,7 +3,8 @@ import Testing
 
 @Suite("diagnose series, end to end")
 struct SeriesCommandTests {
-  static let header = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run"
+  static let header =
+    "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run,loss_scale,skipped,overflow,global_batch_size,rank"
 
   @Test("the sample log gives one CSV row per training dict (numbered by its logging_steps), none for evals or the summary")
   func sampleLog() throws {
@@ -12,7 +13,7 @@ struct SeriesCommandTests {
     #expect(result.lines.first == Substring(Self.header))
     let rows = result.lines.dropFirst()
     #expect(rows.count == 30)
-    #expect(rows.allSatisfy { $0.hasPrefix("SampleLogs/hf-sft-console.log,") && $0.hasSuffix(",logging_steps,1") })
+    #expect(rows.allSatisfy { $0.hasPrefix("SampleLogs/hf-sft-console.log,") && $0.hasSuffix(",logging_steps,1,,,0,,") })
     #expect(result.stderr.isEmpty)
   }
 
@@ -68,7 +69,7 @@ struct SeriesCommandTests {
     let log = "{'loss': 2.5, 'learning_rate': 0.001, 'epoch': 0.5}\r\n"
     let result = try DiagnoseProcess.run(["series", "-"], stdin: Data(log.utf8))
     #expect(result.status == 0)
-    #expect(result.lines.last == "-,1,1,0.5,2.5,,0.001,order,1")
+    #expect(result.lines.last == "-,1,1,0.5,2.5,,0.001,order,1,,,0,,")
   }
 
   @Test("a missing file and a directory: one clear line each naming the path, exit 2, other files still read")

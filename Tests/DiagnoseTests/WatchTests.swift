@@ -49,7 +49,7 @@ struct WatchTests {
       if let finishedAt, seen - finishedAt > 3 * Self.pollInterval { break }
       Thread.sleep(forTimeInterval: Self.pollInterval)
     }
-    let (_, diagnoses) = watcher.finish(now: AlertText.now())
+    let diagnoses = watcher.finish(now: AlertText.now()).diagnoses.map(\.diagnosis)
     let spikeWritten = try #require(done.read { $0 }).get()
     return (shared.read { $0 }, diagnoses, spikeWritten)
   }

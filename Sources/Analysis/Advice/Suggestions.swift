@@ -46,7 +46,9 @@ public enum Suggestions {
   /// A longer warm-up when spikes come during or right after a short one.
   public static func longerWarmup(currentRatio: Double?, currentSteps: Int?, totalSteps: Int?) -> Suggestion {
     let target = recommendedWarmupRatio
-    let current = currentRatio.map { ShortNumber.format($0) } ?? currentSteps.map { "\($0) steps" } ?? "0"
+    let current =
+      currentRatio.flatMap { $0 > 0 ? ShortNumber.format($0) : nil }
+      ?? currentSteps.flatMap { $0 > 0 ? "\($0) steps" : nil } ?? "0"
     var arithmetic = "warmup_ratio \(ShortNumber.format(target))"
     if let totalSteps { arithmetic += " × \(totalSteps) steps = \(Int((Double(totalSteps) * target).rounded(.up))) warm-up steps" }
     return Suggestion(

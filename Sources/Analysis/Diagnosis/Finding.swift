@@ -58,6 +58,11 @@ public enum FindingKind: String, Sendable, CaseIterable, Codable {
   case resume
   case restart
   case warmupEnd = "warmup_end"
+  /// Settings checks (no step of their own: they are reported at the run's first step).
+  case totalBatchMismatch = "total_batch_mismatch"
+  case deepSpeedConfigMismatch = "deepspeed_config_mismatch"
+  case deepSpeedBatchAssertion = "deepspeed_batch_assertion"
+  case worldSizeMismatch = "world_size_mismatch"
 }
 
 public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {

@@ -63,6 +63,7 @@ struct Segment {
   }
 
   mutating func observe(overflow: OverflowEvent, step: Int) {
+    series.appendOverflow(step: step, attemptedScale: overflow.attemptedScale, newScale: overflow.newScale)
     for index in detectors.indices {
       detectors[index].observe(overflow: overflow, step: step, context: context, findings: &findings)
     }

@@ -27,6 +27,12 @@ public struct RunSeries: Sendable {
   public private(set) var evalLosses: [Double] = []
   public private(set) var evalLines: [Int] = []
 
+  /// fp16 overflows (skipped steps) as the log reported them, with the scale tried and the one that
+  /// follows (``missing`` when not printed): what a chart marks on the step axis.
+  public private(set) var overflowSteps: [Int] = []
+  public private(set) var overflowAttemptedScales: [Double] = []
+  public private(set) var overflowNewScales: [Double] = []
+
   public init() {}
 
   public var count: Int { steps.count }
@@ -66,6 +72,12 @@ public struct RunSeries: Sendable {
     evalSteps.append(step)
     evalLosses.append(Self.store(loss))
     evalLines.append(line)
+  }
+
+  public mutating func appendOverflow(step: Int, attemptedScale: Double?, newScale: Double?) {
+    overflowSteps.append(step)
+    overflowAttemptedScales.append(Self.store(attemptedScale))
+    overflowNewScales.append(Self.store(newScale))
   }
 
   public func loss(at index: Int) -> Double? { Self.value(losses[index]) }

@@ -23,6 +23,17 @@ public struct SeriesRow: Sendable {
   /// The run segment of the input, from 1: a restart in the same file starts the next one; a
   /// resume stays in the same run.
   public var run: Int = 1
+  /// fp16 loss scale printed with the step (Megatron).
+  public var lossScale: Double?
+  /// Skipped steps as printed: DeepSpeed's cumulative count, Megatron's count in the logging window.
+  public var skipped: Int?
+  /// Overflow messages (skipped fp16 steps, hysteresis, minimum reached) since the previous row of
+  /// the same input.
+  public var overflowCount: Int = 0
+  /// The global batch size printed with the step (Megatron; changes during ramp-up).
+  public var globalBatchSize: Int?
+  /// The rank a launcher prefix named.
+  public var rank: Int?
 }
 
 /// One evaluation record, keyed by the step it followed.
@@ -67,6 +78,9 @@ public struct SeriesBuilder: Sendable {
   /// The run before a `start` boundary that no row followed yet, so that a resume line right after
   /// a banner keeps the run it continues.
   private var runBeforeStart: Int?
+  private var overflowsSinceRow = 0
+  /// DeepSpeed's cumulative `skipped=` from its last progress line, for the next row.
+  private var pendingSkipped: Int?
 
   public init(loggingSteps: Int? = nil) {
     self.loggingSteps = loggingSteps.flatMap { $0 > 0 ? $0 : nil }
@@ -83,6 +97,7 @@ public struct SeriesBuilder: Sendable {
   public mutating func add(_ event: LogEvent) -> SeriesRow? {
     switch event {
     case .trainingStep(let record): return row(record)
+    case .overflow: overflowsSinceRow += 1
     case .setting(let setting): learn(setting)
     case .runBoundary(let boundary): cross(boundary)
     default: break
@@ -103,6 +118,13 @@ public struct SeriesBuilder: Sendable {
   }
 
   private mutating func row(_ record: TrainingStep) -> SeriesRow? {
+    if record.format == .deepSpeedStep {
+      // DeepSpeed's `step=N, skipped=K, lr=[…]` line is a progress counter without a loss, printed
+      // beside the trainer's own records: not a row of its own, its skipped count goes with the
+      // next row (the analysis treats it the same way).
+      pendingSkipped = record.skipped
+      return nil
+    }
     let step: Int
     let basis: StepBasis
     if let logged = record.step {
@@ -130,9 +152,15 @@ public struct SeriesBuilder: Sendable {
     lastBasis = basis
     rowsInRun += 1
     runBeforeStart = nil
+    defer {
+      overflowsSinceRow = 0
+      pendingSkipped = nil
+    }
     return SeriesRow(
       location: record.location, step: step, stepBasis: basis, epoch: record.epoch, loss: record.loss,
-      gradNorm: record.gradNorm, learningRate: record.learningRate, run: run)
+      gradNorm: record.gradNorm, learningRate: record.learningRate, run: run, lossScale: record.lossScale,
+      skipped: record.skipped ?? pendingSkipped, overflowCount: overflowsSinceRow, globalBatchSize: record.globalBatchSize,
+      rank: record.rank)
   }
 
   private mutating func learn(_ setting: SettingEvent) {

@@ -22,12 +22,18 @@ public struct ConsistencyProblem: Sendable {
   /// DeepSpeed or HF refuses to start with this (HF's "Please correct the following DeepSpeed config
   /// values…", DeepSpeed's batch assertion), as opposed to a run that starts with surprising values.
   public var rejectedAtStartup: Bool
+  /// The fix as a concrete change to one setting, when there is one.
+  public var suggestion: Suggestion?
 
-  public init(kind: Kind, message: String, evidence: [SettingsTable.Entry], fix: String?, rejectedAtStartup: Bool) {
+  public init(
+    kind: Kind, message: String, evidence: [SettingsTable.Entry], fix: String?, rejectedAtStartup: Bool,
+    suggestion: Suggestion? = nil
+  ) {
     self.kind = kind
     self.message = message
     self.evidence = evidence
     self.fix = fix
     self.rejectedAtStartup = rejectedAtStartup
+    self.suggestion = suggestion
   }
 }

@@ -9,8 +9,9 @@ public enum SettingsConsistency {
     .perDeviceTrainBatchSize, .gradientAccumulationSteps, .totalBatchSize, .maxGradNorm, .learningRate,
   ]
 
-  public static func check(_ settings: RunSettings) -> [ConsistencyProblem] {
-    var problems: [ConsistencyProblem] = []
+  /// The problems among `settings`, and the configuration errors the log itself reported.
+  public static func check(_ settings: RunSettings, errors: [ReportedError] = []) -> [ConsistencyProblem] {
+    var problems = errors.map { explain($0, settings) }
     for disagreement in settings.disagreements {
       if let problem = deepSpeedMismatch(disagreement) {
         problems.append(problem)
@@ -39,7 +40,11 @@ public enum SettingsConsistency {
     }
     let fix = "set \"\(config.event.name)\" to \"auto\" in \(config.sourcePath) (or to \(show(command.event.value))), so that DeepSpeed follows the command line"
     return ConsistencyProblem(
-      kind: .deepSpeedMismatch, message: message, evidence: [config, command], fix: fix, rejectedAtStartup: rejected)
+      kind: .deepSpeedMismatch, message: message, evidence: [config, command], fix: fix, rejectedAtStartup: rejected,
+      suggestion: Suggestion(
+        setting: config.event.name, current: show(config.event.value), suggested: "\"auto\"",
+        rule: "DeepSpeed follows HF", arithmetic: "HF fills \"auto\" from \(command.event.name) \(show(command.event.value))",
+        reason: "the DeepSpeed config must agree with the command line", deepSpeedKeys: ["\"\(config.event.name)\": \"auto\""]))
   }
 
   static func worldSizeMismatch(_ disagreement: SettingDisagreement) -> ConsistencyProblem {
@@ -68,11 +73,82 @@ public enum SettingsConsistency {
       fix += "; to keep total \(stated), set gradient_accumulation_steps to \(stated / (perDevice * replicas))"
         + " (\(stated) = \(perDevice) × \(stated / (perDevice * replicas)) × \(replicas))"
     }
+    var suggestion: Suggestion?
+    if stated % (perDevice * replicas) == 0 {
+      let gas = stated / (perDevice * replicas)
+      suggestion = Suggestion(
+        setting: "gradient_accumulation_steps", current: String(accumulation), suggested: String(gas),
+        rule: "batch identity", arithmetic: "\(stated) = \(perDevice) × \(gas) × \(replicas)",
+        reason: "keeps the stated total batch \(stated) at per-device \(perDevice)")
+    }
     return ConsistencyProblem(
       kind: .totalBatchMismatch,
       message: "total batch \(stated) is stated, but per-device \(perDevice) × GAS \(accumulation) × data-parallel \(replicas) = \(product)",
       evidence: evidence, fix: fix,
-      rejectedAtStartup: evidence.contains { $0.event.source == .deepSpeedConfigFile || $0.event.source == .deepSpeedEngineDump })
+      rejectedAtStartup: evidence.contains { $0.event.source == .deepSpeedConfigFile || $0.event.source == .deepSpeedEngineDump },
+      suggestion: suggestion)
+  }
+
+  /// A configuration error from the log, with the input it came from.
+  public struct ReportedError: Sendable {
+    public var sourcePath: String
+    public var error: ConfigurationError
+
+    public init(sourcePath: String, error: ConfigurationError) {
+      self.sourcePath = sourcePath
+      self.error = error
+    }
+  }
+
+  /// DeepSpeed's batch assertion or HF's mismatch list, explained: which factor was wrong and the
+  /// values that would satisfy it.
+  static func explain(_ reported: ReportedError, _ settings: RunSettings) -> ConsistencyProblem {
+    let error = reported.error
+    func entry(_ name: String, _ value: SettingValue) -> SettingsTable.Entry {
+      SettingsTable.Entry(
+        sourcePath: reported.sourcePath,
+        event: SettingEvent(location: error.location, name: name, value: value, source: .errorMessage, text: error.text))
+    }
+    switch error.kind {
+    case .batchAssertion(let total, let micro, let accumulation, let world):
+      let product = micro * accumulation * world
+      var message =
+        "DeepSpeed refused to start: train_batch_size \(total) ≠ micro \(micro) × GAS \(accumulation) × world size \(world) = \(product)."
+      var fixes: [String] = []
+      let launched = settings[.worldSize].flatMap { $0.sources.first { $0.event.source != .errorMessage } }
+      if let launched, let processes = launched.event.value.intValue, processes != world {
+        message +=
+          " DeepSpeed saw world size \(world), but \(launched.sourcePath):\(launched.event.location.line) says \(processes) processes:"
+          + " the processes did not join one group (launch them with torchrun or the deepspeed launcher)."
+        if total == micro * accumulation * processes { fixes.append("with \(processes) processes the stated values agree: \(total) = \(micro) × \(accumulation) × \(processes)") }
+      }
+      fixes.append("set \"train_batch_size\" to \(product) (or \"auto\"): \(product) = \(micro) × \(accumulation) × \(world)")
+      if total % (micro * world) == 0 {
+        let gas = total / (micro * world)
+        fixes.append("or gradient_accumulation_steps \(gas): \(total) = \(micro) × \(gas) × \(world)")
+      }
+      return ConsistencyProblem(
+        kind: .batchAssertion, message: message,
+        evidence: [
+          entry("train_batch_size", .int(total)), entry("train_micro_batch_size_per_gpu", .int(micro)),
+          entry("gradient_accumulation_steps", .int(accumulation)), entry("world_size", .int(world)),
+        ], fix: fixes.joined(separator: "; "), rejectedAtStartup: true,
+        suggestion: Suggestion(
+          setting: "train_batch_size", current: String(total), suggested: "\"auto\" (or \(product))",
+          rule: "DeepSpeed batch identity", arithmetic: "\(product) = \(micro) × \(accumulation) × \(world)",
+          reason: fixes.dropFirst(fixes.count > 1 ? 0 : 1).joined(separator: "; "),
+          deepSpeedKeys: ["\"train_batch_size\": \"auto\""]))
+    case .deepSpeedMismatch(let dsKey, let dsValue, let hfKey, let hfValue):
+      return ConsistencyProblem(
+        kind: .deepSpeedMismatch,
+        message: "HF refused to start: the DeepSpeed config says \(dsKey)=\(dsValue) but the arguments say \(hfKey)=\(hfValue).",
+        evidence: [entry(dsKey, .string(dsValue))],
+        fix: "set \"\(dsKey)\" to \"auto\" (or to \(hfValue)) in the DeepSpeed config", rejectedAtStartup: true,
+        suggestion: Suggestion(
+          setting: dsKey, current: dsValue, suggested: "\"auto\"", rule: "DeepSpeed follows HF",
+          arithmetic: "HF fills \"auto\" from \(hfKey)=\(hfValue)", reason: "HF refuses a DeepSpeed value that disagrees",
+          deepSpeedKeys: ["\"\(dsKey)\": \"auto\""]))
+    }
   }
 
   static func show(_ value: SettingValue) -> String {

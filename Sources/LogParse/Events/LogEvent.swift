@@ -17,6 +17,11 @@ public enum LogEvent: Sendable {
   case runBoundary(RunBoundary)
   /// Something in the input that could not be read as expected; the rest goes on.
   case note(ParseNote)
+  /// DeepSpeed's throughput timer line (samples/s, memory, micro and global step counters).
+  case throughput(ThroughputSample)
+  /// A configuration error the log reports with its numbers (DeepSpeed's batch assertion, HF's
+  /// DeepSpeed mismatch list).
+  case configurationError(ConfigurationError)
 
   public var location: SourceLocation {
     switch self {
@@ -27,6 +32,8 @@ public enum LogEvent: Sendable {
     case .overflow(let overflow): overflow.location
     case .runBoundary(let boundary): boundary.location
     case .note(let note): note.location
+    case .throughput(let sample): sample.location
+    case .configurationError(let error): error.location
     }
   }
 }
@@ -45,6 +52,17 @@ public enum RecordFormat: String, Sendable, Codable {
   case deepSpeedPipeline = "deepspeed-pipeline"
   /// Megatron-LM / Megatron-DeepSpeed ` iteration N/M | …` line.
   case megatronIteration = "megatron-iteration"
+}
+
+/// A value with the name the log gave it (a Megatron loss key).
+public struct NamedValue: Sendable, Equatable {
+  public var name: String
+  public var value: Double
+
+  public init(name: String, value: Double) {
+    self.name = name
+    self.value = value
+  }
 }
 
 /// Training metrics of one logged step, as the log printed them.
@@ -69,6 +87,20 @@ public struct TrainingStep: Sendable {
   public var globalBatchSize: Int?
   /// The rank or node that printed the line, when a prefix says so.
   public var rank: Int?
+  /// DeepSpeed's `lr=[…]`: one learning rate per parameter group (`learningRate` is the first).
+  public var learningRates: [Double]?
+  /// DeepSpeed's `mom=[…]`: per parameter group, the betas tuple or list, or the single momentum.
+  public var momentum: [[Double]]?
+  /// Megatron's loss keys in printed order (`lm loss`, `mtp_1 loss`, …); `loss` is `lm loss`.
+  public var losses: [NamedValue]?
+  /// The log printed no loss at all where the format omits a NaN or non-positive one (Megatron
+  /// drops `lm loss` when its average is NaN or ≤ 0; log-formats.md §3). `loss` is then `.nan`
+  /// when the same line printed `grad norm: nan`/`inf`, else `nil`.
+  public var lossOmitted: Bool = false
+  /// The run's total steps when the line says (Megatron's `iteration N/M`).
+  public var totalSteps: Int?
+  /// Megatron's cumulative `consumed samples`.
+  public var consumedSamples: Int?
 
   public init(
     location: SourceLocation, format: RecordFormat, step: Int? = nil, epoch: Double? = nil,

@@ -5,7 +5,9 @@ public enum FormatRegistry {
     let huggingFace = HuggingFaceRunState()
     return [
       HuggingFaceDictFormat(state: huggingFace), HuggingFaceBannerFormat(state: huggingFace),
-      TrainingArgumentsFormat(state: huggingFace),
+      TrainingArgumentsFormat(state: huggingFace), DeepSpeedProgressFormat(), DeepSpeedOverflowFormat(),
+      DeepSpeedConfigDumpFormat(), DeepSpeedBatchErrorFormat(), LauncherFormat(), LaunchCommandLineFormat(),
+      MegatronIterationFormat(), MegatronArgumentsFormat(),
     ]
   }
 }

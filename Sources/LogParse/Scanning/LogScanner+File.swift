@@ -15,11 +15,9 @@ extension LogScanner {
     var reader = try ChunkReader(path: path, readSize: readSize, maxSegmentLength: maxSegmentLength)
     let scanner = LogScanner(formats: formats)
     var first = true
-    while let chunk = try reader.next() {
+    while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
       if first, !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
-        throw InputError(
-          path: path, kind: .binary, detail: "binary file (NUL byte at byte \(nul)); skipped",
-          byteOffset: Int64(nul))
+        throw InputError.binary(path, nulAt: nul)
       }
       first = false
       scanner.scan(chunk)

@@ -8,16 +8,28 @@ import LogParse
 /// were some so that the command can exit with ``ExitStatus/inputError``.
 struct InputReporter {
   private(set) var failed = false
+  /// When set, messages are kept here instead of written: inputs read on several threads at once
+  /// (`nightly`) are reported afterwards, in input order.
+  var held: HeldMessages?
 
   mutating func report(_ error: InputError) {
     failed = true
-    StandardError.write("diagnose: \(error.description)\n")
+    emit("diagnose: \(error.description)\n")
   }
 
   /// Notes are warnings: the input was read, but part of it was not understood.
   func warn(source: String, _ note: ParseNote) {
-    StandardError.write("diagnose: warning: \(source):\(note.location.line): \(note.message)\n")
+    emit("diagnose: warning: \(source):\(note.location.line): \(note.message)\n")
   }
+
+  private func emit(_ message: String) {
+    if let held { held.lines.append(message) } else { StandardError.write(message) }
+  }
+}
+
+/// Messages held back by an ``InputReporter``, written later with ``StandardError``.
+final class HeldMessages {
+  var lines: [String] = []
 }
 
 enum StandardError {

@@ -14,7 +14,16 @@ struct ReportCommand: ParsableCommand {
       saturation; epoch boundaries, resumes and the warm-up end as information), each with the log \
       lines behind it.
 
-      --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json).
+      Settings are read from the log, from the DeepSpeed config it names (found beside it) and from \
+      --config files (a DeepSpeed JSON, a launch script); they are reconciled and checked (total batch \
+      = per-device × GAS × GPUs per node × nodes; DeepSpeed against the command line), and the \
+      findings are attributed to them with concrete suggestions. --baseline OLD.log (a run that \
+      behaved) or --reference-batch and --reference-lr give the batch and learning rate to compare \
+      with.
+
+      --format json writes the diagnose.report/1 contract (schemas/diagnose.report.v1.schema.json). \
+      --format markdown fits a GitHub PR comment or CI job summary; --format html --output FILE writes \
+      one self-contained page (inline CSS and SVG charts, no network).
 
       Exit status: 0 when no finding reaches --fail-on; 1 when one does; 2 for a usage error or an \
       input that could not be read (the other inputs are still reported).
@@ -22,7 +31,7 @@ struct ReportCommand: ParsableCommand {
   )
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, markdown, html
   }
 
   enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -41,8 +50,11 @@ struct ReportCommand: ParsableCommand {
   @Argument(help: "Log files to read; '-' reads standard input.")
   var files: [String]
 
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json, markdown (a PR comment or CI job summary) or html (one self-contained page).")
   var format: Format = .text
+
+  @Option(help: "Write the report to this file instead of standard output.")
+  var output: String?
 
   @Option(help: "Exit with status 1 when a finding reaches this severity: info, warning, critical or never.")
   var failOn: FailOn = .critical
@@ -50,32 +62,36 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
   var binary = false
 
+  @Option(name: .customLong("config"), help: "A DeepSpeed JSON config or launch script that goes with every log.")
+  var configs: [String] = []
+
+  @OptionGroup var reference: ReferenceOptions
+
   func run() throws {
     var reporter = InputReporter()
-    var runs: [RunDiagnosis] = []
+    let reference = self.reference.load(&reporter)
+    var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file)
-      var read = false
-      do {
-        try InputLoader.load(file, allowBinary: binary) { event in
-          if case .note(let note) = event { reporter.warn(source: file, note) }
-          read = true
-          analyzer.add(event)
-        }
-      } catch {
-        reporter.report(error)
-        // An input that could not be opened has no run to report; one cut short keeps what was read.
-        if !read { continue }
+      let inputs = RunInputs.read(file, configs: configs, allowBinary: binary, reporter: &reporter) { event in
+        analyzer.add(event)
       }
-      runs += analyzer.finish()
+      // An input that could not be opened has no run to report; one cut short keeps what was read.
+      if inputs.failed && !inputs.readAnything { continue }
+      runs += analyzer.finish().map {
+        RunAssessment(diagnosis: $0, table: inputs.table, errors: inputs.errors, reference: reference)
+      }
     }
-    var output = OutputBuffer()
     switch format {
-    case .text: ReportTextRenderer().render(runs, into: &output)
-    case .json: ReportJSONRenderer().render(runs, into: &output)
+    case .text: try ReportOutput.withBuffer(to: output) { ReportTextRenderer().render(runs, into: &$0) }
+    case .json: try ReportOutput.withBuffer(to: output) { ReportJSONRenderer().render(runs, into: &$0) }
+    case .markdown: try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(runs)), to: output)
+    case .html: try ReportOutput.write(ReportHTMLRenderer().render(ReportedRun.collect(runs)), to: output)
     }
     if reporter.failed { throw ExitCode(ExitStatus.inputError) }
-    if let threshold = failOn.threshold, runs.contains(where: { $0.findings.contains { $0.severity >= threshold } }) {
+    if let threshold = failOn.threshold,
+      runs.contains(where: { $0.diagnosis.findings.contains { $0.severity >= threshold } })
+    {
       throw ExitCode(ExitStatus.findings)
     }
   }

@@ -8,7 +8,10 @@ struct SeriesCommand: ParsableCommand {
     commandName: "series",
     abstract: "Print the training series parsed from logs, one row per logged step.",
     discussion: """
-      Columns: source, line, step, epoch, loss, grad_norm, learning_rate, step_basis, run. Values the \
+      Columns: source, line, step, epoch, loss, grad_norm, learning_rate, step_basis, run, \
+      loss_scale, skipped, overflow, global_batch_size, rank. `overflow` counts the fp16 overflow messages since \
+      the previous row; `skipped` is as printed (DeepSpeed: cumulative; Megatron: per logging \
+      window). A Megatron line that printed no loss while its grad norm is nan has loss nan. Values the \
       log printed as nan or inf are kept as such (JSON Lines: NaN, Infinity, -Infinity, as Python's \
       json module writes and reads them); values it did not print are empty (null).
 
@@ -39,7 +42,11 @@ struct SeriesCommand: ParsableCommand {
   @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
   var binary = false
 
+  @Option(help: "Parser threads for a large regular file (default: every core). The output is the same.")
+  var threads: Int?
+
   func run() throws {
+    MemoryPolicy.apply()
     var output = OutputBuffer()
     var renderer: any SeriesRenderer = format == .csv ? SeriesCSVRenderer() : SeriesJSONLinesRenderer()
     var reporter = InputReporter()
@@ -48,7 +55,7 @@ struct SeriesCommand: ParsableCommand {
       var builder = SeriesBuilder(loggingSteps: loggingSteps)
       renderer.startSource(file)
       do {
-        try InputLoader.load(file, allowBinary: binary) { event in
+        try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
           if let row = builder.add(event) {
             renderer.write(row, into: &output)
           } else if case .note(let note) = event {

@@ -7,18 +7,24 @@ import Analysis
 struct ReportJSONRenderer {
   static let schema = "diagnose.report/1"
 
-  func render(_ runs: [RunDiagnosis], into output: inout OutputBuffer) {
+  /// A JSON object written as the top-level `summary` after the runs (`diagnose nightly --json`).
+  var summary: String?
+
+  func render(_ runs: [RunAssessment], into output: inout OutputBuffer) {
     output.append("{\n  \"schema\": \(JSONText.string(Self.schema)),\n  \"runs\": [")
     for (position, run) in runs.enumerated() {
       output.append(position == 0 ? "\n" : ",\n")
       renderRun(run, into: &output)
     }
-    output.append(runs.isEmpty ? "]\n}" : "\n  ]\n}")
+    output.append(runs.isEmpty ? "]" : "\n  ]")
+    if let summary { output.append(",\n  \"summary\": \(summary)") }
+    output.append("\n}")
     output.endLine()
     output.flush()
   }
 
-  private func renderRun(_ run: RunDiagnosis, into output: inout OutputBuffer) {
+  private func renderRun(_ assessment: RunAssessment, into output: inout OutputBuffer) {
+    let run = assessment.diagnosis
     output.append("    {\"source\": \(JSONText.string(run.source)), \"run\": ")
     output.append(run.run)
     output.append(", \"formats\": [\(run.formats.map(JSONText.string).joined(separator: ", "))]")
@@ -31,7 +37,9 @@ struct ReportJSONRenderer {
       output.append(position == 0 ? "\n" : ",\n")
       renderFinding(finding, into: &output)
     }
-    output.append(run.findings.isEmpty ? "]}" : "\n    ]}")
+    output.append(run.findings.isEmpty ? "], " : "\n    ], ")
+    output.append(AdviceJSONRenderer.members(assessment))
+    output.append("}")
   }
 
   private func renderFinding(_ finding: Finding, into output: inout OutputBuffer) {

@@ -5,10 +5,11 @@ struct ReportTextRenderer {
   /// Info findings are listed too unless `quietInfo`; they explain, they do not alarm.
   var showInfo = true
 
-  func render(_ runs: [RunDiagnosis], into output: inout OutputBuffer) {
+  func render(_ runs: [RunAssessment], into output: inout OutputBuffer) {
     for (position, run) in runs.enumerated() {
       if position > 0 { output.endLine() }
-      renderRun(run, into: &output)
+      renderRun(run.diagnosis, into: &output)
+      AdviceTextRenderer().render(run, into: &output)
     }
     output.flush()
   }

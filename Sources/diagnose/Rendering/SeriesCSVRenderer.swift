@@ -3,7 +3,8 @@ import LogParse
 
 /// CSV with a header row; absent values are empty, non-finite ones `nan`/`inf`/`-inf`.
 struct SeriesCSVRenderer: SeriesRenderer {
-  static let header: StaticString = "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run"
+  static let header: StaticString =
+    "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run,loss_scale,skipped,overflow,global_batch_size,rank"
   private var sourceField = ""
 
   func begin(into output: inout OutputBuffer) {
@@ -29,7 +30,17 @@ struct SeriesCSVRenderer: SeriesRenderer {
     output.append(row.stepBasis.rawValue)
     output.append(byte: 0x2C)
     output.append(row.run)
+    Self.append(row.lossScale, &output)
+    Self.append(row.skipped, &output)
+    Self.append(row.overflowCount, &output)
+    Self.append(row.globalBatchSize, &output)
+    Self.append(row.rank, &output)
     output.endLine()
+  }
+
+  private static func append(_ value: Int?, _ output: inout OutputBuffer) {
+    output.append(byte: 0x2C)
+    if let value { output.append(value) }
   }
 
   private static func append(_ value: Double?, _ output: inout OutputBuffer) {

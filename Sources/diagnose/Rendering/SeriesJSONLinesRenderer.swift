@@ -29,7 +29,21 @@ struct SeriesJSONLinesRenderer: SeriesRenderer {
     output.append(row.stepBasis.rawValue)
     output.append("\",\"run\":" as StaticString)
     output.append(row.run)
+    output.append(",\"loss_scale\":" as StaticString)
+    JSONText.append(row.lossScale, to: &output)
+    output.append(",\"skipped\":" as StaticString)
+    Self.append(row.skipped, &output)
+    output.append(",\"overflow\":" as StaticString)
+    output.append(row.overflowCount)
+    output.append(",\"global_batch_size\":" as StaticString)
+    Self.append(row.globalBatchSize, &output)
+    output.append(",\"rank\":" as StaticString)
+    Self.append(row.rank, &output)
     output.append("}" as StaticString)
     output.endLine()
+  }
+
+  private static func append(_ value: Int?, _ output: inout OutputBuffer) {
+    if let value { output.append(value) } else { output.append("null" as StaticString) }
   }
 }

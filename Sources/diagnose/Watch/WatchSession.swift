@@ -99,7 +99,7 @@ struct WatchSession {
     Self.writeOut("\npost-mortem:\n")
     var output = OutputBuffer()
     ReportTextRenderer().render(diagnoses, into: &output)
-    let critical = diagnoses.contains { $0.findings.contains { $0.severity == .critical } }
+    let critical = diagnoses.contains { $0.diagnosis.findings.contains { $0.severity == .critical } }
     return critical ? ExitStatus.findings : ExitStatus.success
   }
 

@@ -11,6 +11,10 @@ final class WatchedLog {
   private let follower: FileFollower
   private let scanner = LogScanner(formats: FormatRegistry.consoleFormats())
   private var analyzer: RunAnalyzer
+  /// The settings the log states, for the post-mortem's assessment (as `report` reads them; the
+  /// DeepSpeed configs a log names are not read by `watch`).
+  private var table = SettingsTable()
+  private var configurationErrors: [SettingsConsistency.ReportedError] = []
   /// Live state per run segment, in segment order.
   private(set) var runs: [LiveRun] = []
   private var finished = false
@@ -46,13 +50,16 @@ final class WatchedLog {
   }
 
   /// Reads a last line that never got its terminator, ends the input and returns the post-mortem.
-  func finish(now: Double) -> (alerts: [Alert], diagnoses: [RunDiagnosis]) {
+  func finish(now: Double) -> (alerts: [Alert], diagnoses: [RunAssessment]) {
     var alerts: [Alert] = []
     guard !finished else { return ([], []) }
     finished = true
     follower.finish { chunk in read(chunk, now: now, into: &alerts) }
     scanner.finish { observe($0, chunk: nil, now: now, into: &alerts) }
-    return (alerts, analyzer.finish())
+    return (
+      alerts,
+      analyzer.finish().map { RunAssessment(diagnosis: $0, table: table, errors: configurationErrors) }
+    )
   }
 
   private func read(_ chunk: Chunk, now: Double, into alerts: inout [Alert]) {
@@ -63,7 +70,13 @@ final class WatchedLog {
   /// shows the finding as it was raised (a replay reads many records per chunk, and detectors
   /// update an open finding as later records come).
   private func observe(_ event: LogEvent, chunk: Chunk?, now: Double, into alerts: inout [Alert]) {
-    if case .note(let note) = event { onNote?(note) }
+    switch event {
+    case .note(let note): onNote?(note)
+    case .setting(let setting): table.add(setting, from: source)
+    case .configurationError(let error):
+      configurationErrors.append(SettingsConsistency.ReportedError(sourcePath: source, error: error))
+    default: break
+    }
     let before = (analyzer.currentRun, analyzer.lastStep)
     analyzer.add(event)
     defer { collect(now: now, chunk: chunk, into: &alerts) }

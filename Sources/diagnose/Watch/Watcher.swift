@@ -65,9 +65,9 @@ final class Watcher {
   var runs: [LiveRun] { logs.flatMap(\.runs) }
 
   /// Ends every log (a last unterminated line is read) and returns the post-mortem and any last alerts.
-  func finish(now: Double) -> (alerts: [Alert], diagnoses: [RunDiagnosis]) {
+  func finish(now: Double) -> (alerts: [Alert], diagnoses: [RunAssessment]) {
     var alerts: [Alert] = []
-    var diagnoses: [RunDiagnosis] = []
+    var diagnoses: [RunAssessment] = []
     for log in logs {
       let (raised, runs) = log.finish(now: now)
       alerts += raised

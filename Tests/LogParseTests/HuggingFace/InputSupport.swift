@@ -32,10 +32,6 @@ func loadEvents(_ path: String) throws -> [LogEvent] {
   return events
 }
 
-func settings(_ events: [LogEvent]) -> [SettingEvent] {
-  events.compactMap { if case .setting(let setting) = $0 { setting } else { nil } }
-}
-
 func boundaries(_ events: [LogEvent]) -> [RunBoundary] {
   events.compactMap { if case .runBoundary(let boundary) = $0 { boundary } else { nil } }
 }
@@ -44,11 +40,3 @@ func summaries(_ events: [LogEvent]) -> [TrainingSummary] {
   events.compactMap { if case .trainingSummary(let summary) = $0 { summary } else { nil } }
 }
 
-/// Settings as `name → value`, failing on a name stated twice with different values.
-func settingValues(_ events: [LogEvent], source: SettingSource? = nil) -> [String: SettingValue] {
-  var values: [String: SettingValue] = [:]
-  for setting in settings(events) where source == nil || setting.source == source {
-    values[setting.name] = setting.value
-  }
-  return values
-}

@@ -31,3 +31,10 @@ struct ChartBand {
   var label: String
   var color = "#e5e7eb"
 }
+
+/// A short tick at the foot of the plot area: an event too frequent for a full marker (an fp16 overflow).
+struct ChartRug {
+  var step: Double
+  var label: String
+  var color = "#b91c1c"
+}

@@ -1,6 +1,6 @@
 /// One chart panel as inline SVG: series over steps, with findings marked and spans shaded.
 ///
-/// Long series are reduced with ``Downsampler`` to a few points per pixel column, keeping minima
+/// Long series are reduced with ``Downsampler`` to at most three points per two pixel columns, keeping minima
 /// and maxima, so the file stays small and no spike is averaged away.
 struct LineChart {
   var title: String
@@ -12,6 +12,10 @@ struct LineChart {
   var series: [ChartSeries] = []
   var markers: [ChartMarker] = []
   var bands: [ChartBand] = []
+  var rugs: [ChartRug] = []
+  /// The steps the x axis spans; by default those of the series and markers. Charts of one run
+  /// share it so that they line up step for step.
+  var xDomain: ClosedRange<Double>?
 
   private var frame: Axis.Frame {
     Axis.Frame(left: 64, top: 28, right: width - 16, bottom: height - 40)
@@ -19,14 +23,17 @@ struct LineChart {
 
   func svg() -> String {
     let frame = self.frame
-    let buckets = Int(frame.right - frame.left)
+    // A bucket per two pixels: first, minimum and maximum of each still show every spike, in half the bytes.
+    let buckets = Int((frame.right - frame.left) / 2)
     let reduced = series.map { line in
       var copy = line
       copy.points = Downsampler.minMax(line.points, buckets: buckets)
       return copy
     }
     let xs = reduced.flatMap { $0.points.map(\.x) } + markers.map(\.step)
-    let xScale = LinearScale(covering: xs, range: (frame.left, frame.right), padding: 0)
+    let xScale =
+      xDomain.map { LinearScale(domain: $0, range: (frame.left, frame.right)) }
+      ?? LinearScale(covering: xs, range: (frame.left, frame.right), padding: 0)
     let ys = reduced.flatMap { $0.points.map(\.y) }
     let yPosition: (Double) -> Double
     let yTicks: [Double]
@@ -73,6 +80,7 @@ struct LineChart {
         + " \(SVGText.coordinate(frame.top - 8))L\(SVGText.coordinate(x)) \(SVGText.coordinate(frame.top))Z\""
         + " fill=\"\(marker.color)\"/></g>"
     }
+    svg += ChartRug.svg(rugs, xScale: xScale, frame: frame)
     if reduced.count > 1 {
       var x = frame.right
       for line in reduced.reversed() {

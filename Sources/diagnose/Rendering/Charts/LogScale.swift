@@ -27,10 +27,21 @@ struct LogScale {
     return range.from + (log10(value) - low) / span * (range.to - range.from)
   }
 
-  /// Powers of ten inside the domain (at least the two ends' decades).
+  /// Powers of ten inside the domain, with 2× and 5× steps when it spans less than three decades.
   func ticks() -> [Double] {
     let first = Int(log10(domain.lowerBound).rounded(.up))
     let last = Int(log10(domain.upperBound).rounded(.down))
+    if last - first < 2 {
+      // Less than three decades: 1, 2 and 5 of each decade, so that the axis has more than one label.
+      var ticks: [Double] = []
+      for exponent in (first - 1)...(last + 1) {
+        for factor in [1.0, 2.0, 5.0] {
+          let tick = factor * pow(10, Double(exponent))
+          if domain.contains(tick) { ticks.append(tick) }
+        }
+      }
+      if ticks.count >= 2 { return ticks }
+    }
     guard first <= last else { return [domain.lowerBound, domain.upperBound] }
     let stride = max(1, (last - first + 1) / 6)
     return Swift.stride(from: first, through: last, by: stride).map { pow(10, Double($0)) }

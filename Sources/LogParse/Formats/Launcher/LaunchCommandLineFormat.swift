@@ -1,0 +1,69 @@
+/// Launch commands that a log itself shows, read like a launch script (``LaunchScriptReader``):
+///
+/// - DeepSpeed's runner: `[runner.py:585:main] cmd = /…/python -u -m deepspeed.launcher.launch
+///   --world_info=… train.py --deepspeed ds.json …`;
+/// - a shell trace (`set -x`): `+ torchrun --nproc_per_node 8 train.py …`;
+/// - a command pasted after a shell prompt: `(env) [gpu05]$ deepspeed --num_gpus=4 train.py …`.
+///
+/// Settings come out with ``SettingSource/launchCommand`` at the line of the command. A value
+/// already stated by an earlier command line is not repeated (every node of a multi-node job may
+/// print the same command). Variables a traced command could not expand are left out silently:
+/// a log line is evidence, not a script to resolve.
+public final class LaunchCommandLineFormat: LogFormat {
+  public let name = "launch-command-line"
+  /// One search per shape: merged into one alternation, `^` turns PCRE2's start-of-match
+  /// search off and the whole chunk is tried byte by byte (3× slower than the three searches).
+  private var runner: Matcher
+  private var trace: Matcher
+  private var prompt: Matcher
+  private var seen: Set<String> = []
+
+  public init() {
+    // '=', '+' and '$' are rare bytes: PCRE2 JIT's start-of-match search skips most of a chunk
+    // (performance.md item 5).
+    let launcher = "(?:torchrun|deepspeed|accelerate|srun|python)"
+    runner = try! Pattern(#"(?<=\] cmd )= "#).makeMatcher()
+    trace = try! Pattern(#"^\++ (?=\S*"# + launcher + ")", options: .multiline).makeMatcher()
+    prompt = try! Pattern(#"\$ (?="# + launcher + ")").makeMatcher()
+  }
+
+  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    for shape in 0..<3 {
+      var start = 0
+      while let match = search(shape, bytes, from: start) {
+        offsets.append(match.lowerBound)
+        start = match.upperBound
+      }
+    }
+    // The scanner sorts candidates only when several formats run; alone, this one must hand them in order.
+    offsets.sort()
+  }
+
+  private func search(_ shape: Int, _ bytes: UnsafeRawBufferPointer, from start: Int) -> Range<Int>? {
+    switch shape {
+    case 0: try? runner.firstMatch(in: bytes, from: start)
+    case 1: try? trace.firstMatch(in: bytes, from: start)
+    default: try? prompt.firstMatch(in: bytes, from: start)
+    }
+  }
+
+  public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
+    let bytes = segment.bytes
+    guard let match = search(0, bytes, from: 0) ?? search(1, bytes, from: 0) ?? search(2, bytes, from: 0) else {
+      return .done
+    }
+    // The match ends where the command starts: after `cmd = `, the trace's pluses or the prompt.
+    let command = Array(ByteText.slice(bytes, match.upperBound..<bytes.count))
+    var unresolved: [(flag: String, names: [String], line: Int)] = []
+    LaunchScriptReader.read(
+      command,
+      into: { event in
+        guard case .setting(var setting) = event, self.seen.insert("\(setting.name)=\(setting.value)").inserted else {
+          return
+        }
+        setting.location = segment.location
+        events.append(.setting(setting))
+      }, unresolved: &unresolved)
+    return .done
+  }
+}
