@@ -41,6 +41,12 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     self.init(path: path, kind: kind, detail: String(cString: strerror(code)))
   }
 
+  /// A whole-file input (a config, a JSON file) holding a NUL byte at `offset`.
+  static func binary(path: String, offset: Int64, what: String) -> InputError {
+    InputError(
+      path: path, kind: .binary, detail: "binary data (NUL byte at byte \(offset)); \(what), skipped", byteOffset: offset)
+  }
+
   public var description: String {
     var place = path
     if let line { place += ":\(line)" }
