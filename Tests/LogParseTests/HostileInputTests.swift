@@ -316,3 +316,26 @@ struct HostileInputTests {
     #expect(error?.kind == .isDirectory)
   }
 }
+
+/// Inputs the fuzz targets found (`Fuzz/Targets`, `scripts/fuzz.sh`), kept as regression tests.
+@Suite("Hostile input: fuzz findings")
+struct FuzzRegressionTests {
+  static func fixture(_ name: String) throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/fuzz/\(name)")
+    return Array(try Data(contentsOf: url))
+  }
+
+  @Test("segment-reader: a segment ending within the read that passed the cap is whole, at most cap + one read")
+  func segmentCapPlusRead() throws {
+    let input = try Self.fixture("segment-reader-cap-plus-read.bin")
+    // The fuzz target takes the read size and the cap from the first two bytes.
+    let readSize = Int(input[0] % 64) + 1
+    let cap = Int(input[1] % 128) + 1
+    let (segments, statistics) = try readSegments(Array(input[2...]), readSize: readSize, maxSegmentLength: cap)
+    #expect(segments.allSatisfy { $0.text.utf8.count <= cap + readSize })
+    #expect(segments.contains { $0.text.utf8.count > cap && !$0.cut })
+    #expect(statistics.bytesRead == Int64(input.count - 2))
+    #expect(zip(segments, segments.dropFirst()).allSatisfy { $0.line <= $1.line && $0.offset < $1.offset })
+  }
+}
