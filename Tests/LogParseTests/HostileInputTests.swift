@@ -165,6 +165,14 @@ struct HostileInputTests {
     #expect(note.message.utf8.count < 200)
   }
 
+  @Test("a DeepSpeed `json = {` block that never closes is abandoned past 1 MiB; the records after it are read")
+  func runawayConfigDump() throws {
+    let filler = String(repeating: "  \"x\": [" + String(repeating: "1, ", count: 300) + "\n", count: 2_000)
+    let events = try scanEvents("[INFO] [config.py:1000:print]   json = {\n" + filler + "}\n" + Self.dict1)
+    #expect(notes(events).contains { $0.location.line == 1 && $0.message.contains("longer than 1 MiB") })
+    #expect(trainingSteps(events).map(\.loss) == [1.5])
+  }
+
   @Test("100,000 nested brackets: both JSON readers refuse at their depth limit, naming the offset")
   func deepNesting() throws {
     let deep = Array(repeating: UInt8(ascii: "["), count: 100_000) + Array(repeating: UInt8(ascii: "]"), count: 100_000)
