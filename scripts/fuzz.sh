@@ -76,7 +76,11 @@ run_family() {
   "$BUILD/fuzz-$family" "$corpus" "Fuzz/Seeds/$family" -max_total_time="$seconds" -max_len=8192 \
     -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$crashes/" -print_final_stats=1 2>&1 |
     tee "$OUT/$family.log" | grep -E '^(#[0-9]+.*(DONE|pulse)|==[0-9]+==|stat::number_of_executed_units|stat::average_exec_per_sec|SUMMARY|artifact)' >&2
-  return "${PIPESTATUS[0]}"
+  local status=${PIPESTATUS[0]}
+  # One line per run, so that figures add up across runs: family, seconds, executions, status.
+  printf '%s\t%s\t%s\t%s\n' "$family" "$seconds" \
+    "$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/$family.log")" "$status" >>"$OUT/totals.tsv"
+  return "$status"
 }
 
 # The Swift runtime's backtracer and ASan fight over a crashing process; ASan's report is the one wanted.
