@@ -1,49 +1,81 @@
 #!/usr/bin/env bash
-# Throughput of `diagnose series` against `cat` on a generated HF console log, in the same run.
+# Throughput of `diagnose` against `cat`, `wc -l` and a Python `re` extractor on a generated log, all
+# timed in the same run (the machine is shared and noisy: compare ratios, not seconds).
 #
-#   scripts/bench.sh            # 1 GiB log in bench-data/ (generated once, never committed)
+#   scripts/bench.sh                     # 1 GiB HF log in bench-data/ (generated once, never committed)
 #   SIZE_MB=256 RUNS=5 scripts/bench.sh
+#   LOG=mixed scripts/bench.sh           # HF + DeepSpeed + Megatron sections (scripts/gen-hf-log.py --mixed)
+#   BIN=/path/to/diagnose scripts/bench.sh   # another build (e.g. before a change)
 #
-# Prints MB/s and the ratio to `cat` (median of RUNS runs, page cache warm) and peak RSS.
+# Prints, per command: the median wall time of RUNS runs (page cache warm, hyperfine), MB/s, the
+# ratio to `cat`, and the peak RSS and CPU seconds of one more run (/usr/bin/time -v). `diagnose report --format json` rows appear
+# once the build has a `report` command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB=${SIZE_MB:-1024}
 RUNS=${RUNS:-5}
-DATA=bench-data/hf-${SIZE_MB}mb.log
+PY_RUNS=${PY_RUNS:-3}
+LOG=${LOG:-hf}
+CORES=$(nproc)
+case $LOG in
+  hf) DATA=bench-data/hf-${SIZE_MB}mb.log; GEN_FLAGS=() ;;
+  mixed) DATA=bench-data/mixed-${SIZE_MB}mb.log; GEN_FLAGS=(--mixed) ;;
+  *) echo "LOG must be hf or mixed" >&2; exit 2 ;;
+esac
 mkdir -p bench-data
 if [ ! -f "$DATA" ]; then
   echo "generating $DATA ..." >&2
-  python3 scripts/gen-hf-log.py "$SIZE_MB" "$DATA"
+  python3 scripts/gen-hf-log.py "${GEN_FLAGS[@]}" "$SIZE_MB" "$DATA"
 fi
-swift build -c release --product diagnose >&2
-BIN=.build/release/diagnose
+if [ -z "${BIN:-}" ]; then
+  swift build -c release --product diagnose >&2
+  BIN=.build/release/diagnose
+fi
 BYTES=$(stat -c %s "$DATA")
 cat "$DATA" > /dev/null  # warm the page cache
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-timeit() {  # prints the median wall seconds of RUNS runs of "$@"
-  for _ in $(seq "$RUNS"); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" > /dev/null
-    end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }'
-  done | median
+timeit() {  # median wall seconds of $1 runs of the rest; stdout is a pipe (GNU tools special-case /dev/null)
+  local runs=$1 json
+  shift
+  json=$(mktemp)
+  hyperfine --style none --output=pipe --warmup 1 --runs "$runs" --export-json "$json" -- "$*" > /dev/null 2>&1
+  python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$json"
+  rm -f "$json"
 }
-rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+# Peak RSS (KB) and CPU seconds (user + system) of one run: CPU time barely moves when other jobs
+# share the cores, so it is the figure to compare on a busy machine.
+usage() {
+  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '
+    /Maximum resident/ {rss = $2} /User time/ {cpu += $2} /System time/ {cpu += $2}
+    END {printf "%s %.3f\n", rss, cpu}'
+}
 
-cat_s=$(timeit cat "$DATA")
-series_s=$(timeit "$BIN" series "$DATA")
-rows=$("$BIN" series "$DATA" | wc -l)
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
-echo "input:   $DATA, $((BYTES / 1048576)) MiB, $((rows - 1)) training rows"
-printf '%-24s %10s %10s %8s %10s\n' command seconds MB/s "x cat" "peak RSS"
-for name in cat series; do
-  case $name in
-    cat) s=$cat_s; r=$(rss cat "$DATA") ;;
-    series) s=$series_s; r=$(rss "$BIN" series "$DATA") ;;
-  esac
+names=() commands=() runs=()
+add() { names+=("$1"); runs+=("$2"); shift 2; commands+=("$*"); }
+add "cat" "$RUNS" cat "$DATA"
+add "wc -l" "$RUNS" wc -l "$DATA"
+if "$BIN" series --help 2>/dev/null | grep -q -- --threads; then
+  add "diagnose series, 1 thread" "$RUNS" "$BIN" series --threads 1 "$DATA"
+  add "diagnose series, $CORES threads" "$RUNS" "$BIN" series --threads "$CORES" "$DATA"
+else  # a build from before --threads (BIN=...)
+  add "diagnose series" "$RUNS" "$BIN" series "$DATA"
+fi
+if "$BIN" --help | grep -qE '^ +report( |$)'; then
+  add "diagnose report json, 1 thread" "$RUNS" "$BIN" report --format json --threads 1 "$DATA"
+  add "diagnose report json, $CORES threads" "$RUNS" "$BIN" report --format json --threads "$CORES" "$DATA"
+fi
+add "python re extractor" "$PY_RUNS" python3 scripts/re-extract.py "$DATA"
+
+echo "machine: $CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "input:   $DATA, $((BYTES / 1048576)) MiB, $(grep -c "{'loss'" "$DATA") training records, median of $RUNS runs (python: $PY_RUNS)"
+printf '%-34s %9s %9s %8s %12s %9s\n' command seconds MB/s "x cat" "peak RSS" "CPU s"
+cat_s=""
+for i in "${!names[@]}"; do
+  s=$(timeit "${runs[$i]}" "${commands[$i]}")
+  [ -z "$cat_s" ] && cat_s=$s
+  # shellcheck disable=SC2086
+  read -r r cpu < <(usage ${commands[$i]})
   mbs=$(awk -v b="$BYTES" -v s="$s" 'BEGIN { print b / 1000000 / s }')
   ratio=$(awk -v c="$cat_s" -v s="$s" 'BEGIN { print c / s }')
-  printf '%-24s %10.3f %10.0f %8.3f %8s KB\n' "$name" "$s" "$mbs" "$ratio" "$r"
+  printf '%-34s %9.3f %9.0f %8.3f %9s KB %9.2f\n' "${names[$i]}" "$s" "$mbs" "$ratio" "$r" "$cpu"
 done

@@ -1,22 +1,70 @@
 #!/usr/bin/env python3
 """Generates a large HF Trainer console log for benchmarks (deterministic for a given size).
 
-Usage: gen-hf-log.py SIZE_MB OUTPUT
+Usage: gen-hf-log.py [--mixed] SIZE_MB OUTPUT
 
 What it imitates (performance.md): `train.py 2>&1 | tee log` for HF Trainer with logging_steps=1:
 tqdm fragments redrawn with a bare \\r and no \\n, the clear (\\r + spaces + \\r) before each dict,
 dicts in Python repr with 17-digit floats (about 2.4 % of records with nan/inf), an eval dict every
 500 steps, NCCL INFO lines and Python warnings as noise, a final train_loss summary. About one
 training record per 1 KB and 5.75 lines. The data is generated, never committed.
+
+With --mixed (issue 9's mixed log): DeepSpeed's `[Rank 0] step=…` and throughput-timer lines every 10
+steps and fp16 OVERFLOW lines in the HF part (the first three quarters), then a Megatron-DeepSpeed
+section of ` iteration N/M | …` lines with NCCL and warning noise (log-formats.md §2.2-2.4, §3).
 """
 import math
 import random
 import sys
 
 
+def deepspeed_lines(step, lr, rng, state):
+    """DeepSpeed's lines around an HF step (log-formats.md §2.2-2.4)."""
+    parts = []
+    stamp = f"[2024-03-01 10:00:00,{step % 1000:03d}] [INFO]"
+    if rng.random() < 0.005:
+        state["skipped"] += 1
+        parts.append(f"{stamp} [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. "
+                     f"Attempted loss scale: {state['scale']}, reducing to {state['scale'] // 2}\n")
+        state["scale"] = max(1, state["scale"] // 2)
+    if step % 10 == 0:
+        parts.append(f"{stamp} [logging.py:96:log_dist] [Rank 0] step={step}, skipped={state['skipped']}, "
+                     f"lr=[{lr!r}, {lr!r}], mom=[(0.9, 0.999), (0.9, 0.999)]\n")
+        parts.append(f"{stamp} [timer.py:260:stop] epoch=0/micro_step={step * 4}/global_step={step}, "
+                     f"RunningAvgSamplesPerSec={25 + rng.random()!r}, CurrSamplesPerSec={25 + rng.random()!r}, "
+                     "MemAllocated=4.32GB, MaxMemAllocated=38.49GB\n")
+    return "".join(parts)
+
+
+def megatron_record(iteration, total, rng):
+    """One Megatron-DeepSpeed iteration line with a little noise (log-formats.md §3)."""
+    lr = 3e-4 * min(1.0, iteration / 2000)
+    loss = 2.2 + 3 * math.exp(-iteration / 5000) + rng.random() * 0.1
+    grad = "nan" if rng.random() < 0.01 else "%.3f" % (rng.random() * 2 + 0.2)
+    parts = []
+    if iteration % 3 == 0:
+        parts.append(f"node1:{iteration % 64}:{iteration % 64} [1] NCCL INFO comm 0x{iteration:08x} rank 1 nranks 16 - Init COMPLETE\n")
+    if iteration % 7 == 0:
+        parts.append("/opt/megatron/training.py:612: UserWarning: torch.distributed.reduce_op is deprecated\n")
+    parts.append(
+        f" iteration {iteration:8d}/{total:8d} | consumed samples: {iteration * 8:12d} | consumed tokens: "
+        f"{iteration * 8 * 2048:12d} | elapsed time per iteration (ms): {4000 + rng.random() * 500:.1f} | "
+        f"learning rate: {lr:.3E} | global batch size:     8 | lm loss: {loss:.6E} | loss scale: 1.0 | "
+        f"grad norm: {grad} | actual seqlen:  2048 | number of skipped iterations:   0 | "
+        f"number of nan iterations:   0 | samples per second: 1.883 | TFLOPs: 78.36 |\n")
+    parts.append(f"[2024-03-01 11:00:00,{iteration % 1000:03d}] [INFO] [logging.py:96:log_dist] [Rank 0] "
+                 f"step={iteration}, skipped=0, lr=[{lr!r}], mom=[(0.9, 0.95)]\n")
+    return "".join(parts)
+
+
 def main():
-    size = int(float(sys.argv[1]) * 1024 * 1024)
-    out_path = sys.argv[2]
+    args = sys.argv[1:]
+    mixed = "--mixed" in args
+    args = [a for a in args if a != "--mixed"]
+    size = int(float(args[0]) * 1024 * 1024)
+    out_path = args[1]
+    hf_size = size * 3 // 4 if mixed else size
+    deepspeed = {"skipped": 0, "scale": 65536}
     rng = random.Random(7)
     total = 10_000_000
     written = 0
@@ -24,7 +72,7 @@ def main():
     chunks = []
     pending = 0
     with open(out_path, "w", encoding="utf-8", newline="") as out:
-        while written < size:
+        while written < hf_size:
             step += 1
             pct = step * 100 // total
             parts = []
@@ -48,6 +96,8 @@ def main():
                 loss_text = "0.0"
             elif roll < 0.024:
                 grad_text = "inf"
+            if mixed:
+                parts.append(deepspeed_lines(step, lr, rng, deepspeed))
             parts.append("\r" + " " * 80 + "\r")
             parts.append(
                 "{'loss': %s, 'grad_norm': %s, 'learning_rate': %r, 'epoch': %s}\n"
@@ -70,6 +120,16 @@ def main():
                 chunks.clear()
                 pending = 0
         out.write("".join(chunks))
+        written += len("".join(chunks).encode("utf-8"))
+        iteration = 0
+        while mixed and written < size:
+            block = []
+            for _ in range(2000):
+                iteration += 1
+                block.append(megatron_record(iteration, 250000, rng))
+            data = "".join(block)
+            out.write(data)
+            written += len(data.encode("utf-8"))
         out.write("\r" + " " * 80 + "\r{'train_runtime': 9999.5, 'train_samples_per_second': 1.0, 'train_steps_per_second': 1.0, 'train_loss': 1.2345, 'epoch': 1.0}\n")
 
 

@@ -19,4 +19,12 @@ static inline const void *cpcre2_memmem(const void *h, size_t hn, const void *n,
   return memmem(h, hn, n, nn);
 }
 
+/// glibc's mallopt(M_MMAP_THRESHOLD, …); malloc.h is not part of Glibc's Swift module.
+#if defined(__GLIBC__)
+#include <malloc.h>
+static inline int cpcre2_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+#else
+static inline int cpcre2_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
+#endif
+
 #endif

@@ -119,6 +119,10 @@ public struct RunSettings: Sendable {
   /// The canonical settings one statement speaks for (a bool `fp16` says `precision fp16`).
   static func canonicalStatements(_ event: SettingEvent) -> [(SettingName, SettingValue)] {
     switch event.name {
+    case "train_batch_size" where event.source == .hfBanner:
+      // HF's banner "Training with DataParallel so batch size has been adjusted to: N" is the batch of
+      // one process (per-device × n_gpu), not DeepSpeed's total `train_batch_size`.
+      return []
     case "fp16", "fp16_enabled", "fp16.enabled":
       return event.value == .bool(true) ? [(.precision, .string("fp16"))] : []
     case "bf16", "bfloat16_enabled", "bf16.enabled":

@@ -5,14 +5,18 @@
 public enum InputLoader {
   /// Reads `path` as `kind` (detected from the path when `nil`).
   ///
+  /// A large regular console log is parsed on up to `threads` cores (``ParallelScan``); the
+  /// events are the same, in the same order, as on one.
+  ///
   /// - Throws: ``InputError`` when the input cannot be opened or read, or is not of its kind;
   ///   events read before the problem have been delivered.
   public static func load(
-    _ path: String, as kind: InputKind? = nil, allowBinary: Bool = false, _ consume: (LogEvent) -> Void
+    _ path: String, as kind: InputKind? = nil, allowBinary: Bool = false, threads: Int = 1,
+    _ consume: (LogEvent) -> Void
   ) throws(InputError) {
     switch kind ?? InputKind.detect(path) {
     case .consoleLog:
-      _ = try LogScanner.scanFile(path, allowBinary: allowBinary, consume)
+      try ParallelScan.scanFile(path, threads: threads, allowBinary: allowBinary, consume)
     case .trainerState:
       try TrainerStateReader.read(path, consume)
     case .deepSpeedConfig:

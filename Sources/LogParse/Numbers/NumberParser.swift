@@ -9,10 +9,47 @@
 /// Parsing is exact: the value is the one `strtod` gives for the same text.
 public enum NumberParser {
   /// Parses all of `bytes` as one number, or returns `nil` when it is not one.
+  ///
+  /// Three tiers, each exact: Clinger's fast path, then Eisel-Lemire, then `strtod` for what
+  /// neither decides (ties hidden beyond the 19th digit, the rare undecided product).
   public static func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
     let count = bytes.count
     guard count > 0, let base = bytes.baseAddress else { return nil }
-    if let fast = clinger(base, count) { return fast }
+    if let decimal = DecimalText(base, count), let fast = fast(decimal) { return fast }
+    return slowDouble(bytes)
+  }
+
+  /// The value when Clinger or Eisel-Lemire decides it, else `nil` (for tests: how often the
+  /// fast tiers decide, and that they agree with strtod on their own).
+  static func fastDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    guard let base = bytes.baseAddress, !bytes.isEmpty, let decimal = DecimalText(base, bytes.count) else {
+      return nil
+    }
+    return fast(decimal)
+  }
+
+  /// The value of `decimal` by Clinger or Eisel-Lemire, or `nil` when only `strtod` can tell.
+  @inline(__always)
+  private static func fast(_ decimal: DecimalText) -> Double? {
+    let sign: UInt64 = decimal.negative ? 1 << 63 : 0
+    if !decimal.truncated {
+      if let value = clinger(decimal.significand, decimal.exponent) {
+        return decimal.negative ? -value : value
+      }
+      return EiselLemire.bits(decimal.significand, decimal.exponent).map { Double(bitPattern: $0 | sign) }
+    }
+    // The true value lies strictly between w and w + 1 (times 10^q): if both round to the same
+    // double, so does everything between them.
+    guard let below = EiselLemire.bits(decimal.significand, decimal.exponent),
+      let above = EiselLemire.bits(decimal.significand &+ 1, decimal.exponent), below == above
+    else { return nil }
+    return Double(bitPattern: below | sign)
+  }
+
+  /// nan/inf spellings, then `strtod` for decimals the fast tiers could not decide.
+  private static func slowDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    let count = bytes.count
+    guard let base = bytes.baseAddress else { return nil }
     if let special = special(bytes) { return special }
     // Only digits, signs, '.', 'e'/'E' may appear; strtod would also take hex and "infinity".
     for index in 0..<count {
@@ -64,71 +101,14 @@ public enum NumberParser {
     return value
   }
 
-  /// Clinger's fast path: a decimal with at most 19 digits whose mantissa fits in 53 bits and whose
-  /// power of ten is at most 22 is one exact multiplication or division away, with the same result
-  /// as strtod (both operands are exact, and IEEE rounds the one operation correctly). Anything
-  /// else returns `nil` and goes to strtod. performance.md item 2: strtod costs ~1,000
-  /// instructions per 17-digit repr; this path a few dozen.
-  private static func clinger(_ base: UnsafeRawPointer, _ count: Int) -> Double? {
-    var index = 0
-    var negative = false
-    var byte = base.load(as: UInt8.self)
-    if byte == 0x2D || byte == 0x2B {
-      negative = byte == 0x2D
-      index = 1
-    }
-    var mantissa: UInt64 = 0
-    var digits = 0
-    var exponent = 0
-    var sawDigit = false
-    var sawPoint = false
-    while index < count {
-      byte = base.load(fromByteOffset: index, as: UInt8.self)
-      if byte &- 0x30 < 10 {
-        sawDigit = true
-        if mantissa != 0 || byte != 0x30 { digits &+= 1 }
-        if digits > 19 { return nil }
-        mantissa = mantissa &* 10 &+ UInt64(byte &- 0x30)
-        if sawPoint { exponent &-= 1 }
-      } else if byte == 0x2E, !sawPoint {
-        sawPoint = true
-      } else {
-        break
-      }
-      index &+= 1
-    }
-    guard sawDigit else { return nil }
-    if index < count {
-      // An exponent: e or E, optional sign, 1 to 3 digits, then the end.
-      guard byte == 0x65 || byte == 0x45 else { return nil }
-      index &+= 1
-      guard index < count else { return nil }
-      var exponentNegative = false
-      byte = base.load(fromByteOffset: index, as: UInt8.self)
-      if byte == 0x2D || byte == 0x2B {
-        exponentNegative = byte == 0x2D
-        index &+= 1
-      }
-      var written = 0
-      var exponentDigits = 0
-      while index < count {
-        byte = base.load(fromByteOffset: index, as: UInt8.self)
-        guard byte &- 0x30 < 10, exponentDigits < 4 else { return nil }
-        written = written &* 10 &+ Int(byte &- 0x30)
-        exponentDigits &+= 1
-        index &+= 1
-      }
-      guard exponentDigits > 0 else { return nil }
-      exponent &+= exponentNegative ? -written : written
-    }
-    guard mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
-    var value = Double(mantissa)
-    if exponent < 0 {
-      value /= powersOfTen[-exponent]
-    } else {
-      value *= powersOfTen[exponent]
-    }
-    return negative ? -value : value
+  /// Clinger's fast path: a significand of at most 53 bits times a power of ten of at most 22 is
+  /// one exact multiplication or division away, with the same result as strtod (both operands are
+  /// exact, and IEEE rounds the one operation correctly).
+  @inline(__always)
+  private static func clinger(_ significand: UInt64, _ exponent: Int) -> Double? {
+    guard significand <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
+    let value = Double(significand)
+    return exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
   }
 
   private static func special(_ bytes: UnsafeRawBufferPointer) -> Double? {

@@ -1,7 +1,8 @@
+internal import CPCRE2
+
 #if canImport(Glibc)
   internal import Glibc
 #endif
-internal import CPCRE2
 
 /// Byte-level searches used on the hot path: line terminators and newline counts.
 public enum ByteScan {
@@ -80,6 +81,25 @@ public enum ByteScan {
       index &+= 1
     }
     return count
+  }
+
+  /// Appends the offset of every `first` byte in `bytes` that is followed by `second`.
+  ///
+  /// For a two-byte literal with a rare first byte (`{'` in a console log) memchr skips the rest
+  /// of the chunk several times faster than a PCRE2 JIT search for the same literal (callgrind:
+  /// 0.2 against 1.05 instructions per byte of log), performance.md item 1.
+  public static func appendOffsets(
+    of first: UInt8, followedBy second: UInt8, in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]
+  ) {
+    guard let base = bytes.baseAddress, bytes.count > 1 else { return }
+    var start = 0
+    let last = bytes.count - 1  // a hit in the last byte has no second byte
+    while start < last, let hit = memchr(base + start, Int32(first), last - start) {
+      let offset = base.distance(to: UnsafeRawPointer(hit))
+      // SAFETY: offset < last, so offset + 1 is inside the buffer.
+      if base.load(fromByteOffset: offset + 1, as: UInt8.self) == second { offsets.append(offset) }
+      start = offset + 1
+    }
   }
 
   /// The offset of the first NUL byte in `bytes`, or `nil` (binary-file detection, as ripgrep does).

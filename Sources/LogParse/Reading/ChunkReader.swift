@@ -45,26 +45,74 @@ public struct ChunkReader: ~Copyable {
   /// Dropping the rest of a cut segment until the next terminator.
   private var skipping = false
   private var atEnd = false
+  /// Bytes left to read when the reader covers a range of a file (``init(path:range:firstLine:readSize:maxSegmentLength:)``).
+  private var remaining: Int64 = .max
+  /// The length of the last chunk returned, whose newlines are not yet in `nextLine`.
+  private var uncountedLength = 0
 
   /// Opens `path` read-only (`-` is standard input).
   public init(
     path: String, readSize: Int = defaultReadSize, maxSegmentLength: Int = defaultMaxSegmentLength
   ) throws(InputError) {
-    let descriptor: Int32
-    if path == "-" {
-      descriptor = STDIN_FILENO
-    } else {
-      descriptor = open(path, O_RDONLY | O_CLOEXEC)
-      guard descriptor >= 0 else { throw InputError(path: path, errno: errno) }
-      var info = stat()
-      if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-        close(descriptor)
-        throw InputError(path: path, errno: EISDIR)
-      }
-    }
+    let descriptor = path == "-" ? STDIN_FILENO : try Self.open(path)
     self.init(
       descriptor: descriptor, ownsDescriptor: path != "-", name: path, readSize: readSize,
       maxSegmentLength: maxSegmentLength)
+  }
+
+  /// Opens a file that is not a directory.
+  private static func open(_ path: String) throws(InputError) -> Int32 {
+    let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw InputError(path: path, errno: errno) }
+    var info = stat()
+    if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+      close(descriptor)
+      throw InputError(path: path, errno: EISDIR)
+    }
+    return descriptor
+  }
+
+  /// Reads the bytes of `range` of the regular file at `path`, as if they were a whole input
+  /// whose first byte is at offset `range.lowerBound` and on line `firstLine`.
+  ///
+  /// ``ParallelScan`` reads one file as several such ranges, each cut just after a `\n`.
+  public init(
+    path: String, range: Range<Int64>, firstLine: Int = 1, readSize: Int = defaultReadSize,
+    maxSegmentLength: Int = defaultMaxSegmentLength
+  ) throws(InputError) {
+    let descriptor = try Self.open(path)
+    guard lseek(descriptor, off_t(range.lowerBound), SEEK_SET) >= 0 else {
+      let code = errno
+      close(descriptor)
+      throw InputError(path: path, errno: code)
+    }
+    self.init(
+      descriptor: descriptor, ownsDescriptor: true, name: path, readSize: readSize, maxSegmentLength: maxSegmentLength)
+    remaining = Int64(range.count)
+    nextOffset = range.lowerBound
+    nextLine = firstLine
+  }
+
+  /// Moves a reader opened with ``init(path:range:firstLine:readSize:maxSegmentLength:)`` to
+  /// another range of the same file, keeping its buffer (a parallel worker reads many ranges).
+  public mutating func restart(range: Range<Int64>, firstLine: Int = 1) throws(InputError) {
+    guard lseek(descriptor, off_t(range.lowerBound), SEEK_SET) >= 0 else { throw InputError(path: path, errno: errno) }
+    statistics = Statistics()
+    held = 0
+    pendingStart = 0
+    pendingCount = 0
+    uncountedLength = 0
+    skipping = false
+    atEnd = false
+    remaining = Int64(range.count)
+    nextOffset = range.lowerBound
+    nextLine = firstLine
+  }
+
+  /// The 1-based line number of the next byte to be returned (lines are counted by `\n`).
+  public var lineAfterLastChunk: Int {
+    guard uncountedLength > 0 else { return nextLine }
+    return nextLine + ByteScan.countNewlines(UnsafeRawBufferPointer(buffer), in: 0..<uncountedLength)
   }
 
   /// Reads from an open descriptor, which the reader does not close.
@@ -97,6 +145,20 @@ public struct ChunkReader: ~Copyable {
   ///
   /// - Throws: ``InputError`` when reading fails; what was returned before stays valid data.
   public mutating func next() throws(InputError) -> Chunk? {
+    try next(newlinesInPreviousChunk: nil)
+  }
+
+  /// The next chunk, for a caller that has already counted the `\n` bytes of the previous one
+  /// (``LogScanner`` does, to number its events), so that the reader need not count them again.
+  ///
+  /// - Parameter newlinesInPreviousChunk: the count, or `nil` to let the reader count.
+  public mutating func next(newlinesInPreviousChunk: Int?) throws(InputError) -> Chunk? {
+    if uncountedLength > 0 {
+      nextLine +=
+        newlinesInPreviousChunk
+        ?? ByteScan.countNewlines(UnsafeRawBufferPointer(buffer), in: 0..<uncountedLength)
+      uncountedLength = 0
+    }
     if pendingCount > 0 {
       // SAFETY: both ranges lie inside `buffer`; memmove handles the overlap.
       memmove(buffer.baseAddress!, buffer.baseAddress! + pendingStart, pendingCount)
@@ -139,9 +201,10 @@ public struct ChunkReader: ~Copyable {
   private mutating func readMore() throws(InputError) -> Int {
     while true {
       // SAFETY: held + readSize <= buffer.count because held < maxSegmentLength here.
-      let result = read(descriptor, buffer.baseAddress! + held, readSize)
+      let result = read(descriptor, buffer.baseAddress! + held, Int(min(Int64(readSize), remaining)))
       if result >= 0 {
         held += result
+        remaining -= Int64(result)
         statistics.bytesRead += Int64(result)
         return result
       }
@@ -169,7 +232,8 @@ public struct ChunkReader: ~Copyable {
   private mutating func emit(length: Int, cut: Bool) -> Chunk {
     let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
     let chunk = Chunk(bytes: bytes, firstLine: nextLine, startOffset: nextOffset, endsWithCutSegment: cut)
-    nextLine += ByteScan.countNewlines(bytes, in: 0..<length)
+    // Counted at the next call, unless the caller counted them already.
+    uncountedLength = length
     nextOffset += Int64(length)
     pendingStart = length
     pendingCount = held - length

@@ -47,6 +47,12 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
       path: path, kind: .binary, detail: "binary data (NUL byte at byte \(offset)); \(what), skipped", byteOffset: offset)
   }
 
+  /// The refusal of a file that looks binary: a NUL byte in its first chunk, as ripgrep decides.
+  static func binary(_ path: String, nulAt offset: Int) -> InputError {
+    InputError(
+      path: path, kind: .binary, detail: "binary file (NUL byte at byte \(offset)); skipped (--binary reads it as text)", byteOffset: Int64(offset))
+  }
+
   public var description: String {
     var place = path
     if let line { place += ":\(line)" }

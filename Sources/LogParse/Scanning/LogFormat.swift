@@ -23,6 +23,16 @@ public protocol LogFormat: AnyObject {
 
   /// The input ended; emit whatever a pending block holds.
   func finish(into events: inout [LogEvent])
+
+  /// Whether a fresh instance can start reading at any line: its events for a run of whole lines
+  /// depend only on those lines and, for a block opened among them, on the lines that close it.
+  ///
+  /// ``ParallelScan`` reads a large file as ranges cut after a `\n`, one fresh set of formats per
+  /// range, only when every format says `true`. A block left open at a range's end is read on
+  /// past it, and the next range then starts where the block closed. A format that carries state
+  /// from one record to the next (run counters, rank deduplication, totals that `finish` emits)
+  /// must keep the default, `false`: the input is then read on one core.
+  var readsFromAnyLine: Bool { get }
 }
 
 /// Whether a format wants the segments after the one it just read.
@@ -34,4 +44,5 @@ public enum Continuation: Sendable {
 extension LogFormat {
   public func continueBlock(_ segment: Segment, into events: inout [LogEvent]) -> Continuation { .done }
   public func finish(into events: inout [LogEvent]) {}
+  public var readsFromAnyLine: Bool { false }
 }

@@ -17,7 +17,7 @@ extension LogScanner {
   ) throws(InputError) -> ChunkReader.Statistics {
     var reader = try ChunkReader(path: path, readSize: readSize, maxSegmentLength: maxSegmentLength)
     let scanner = LogScanner(formats: formats)
-    while let chunk = try reader.next() {
+    while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
       // One memchr per chunk: far cheaper than the formats' searches over the same bytes.
       if !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
         let start = ByteScan.segmentStart(chunk.bytes, before: nul)
@@ -42,12 +42,12 @@ extension LogScanner {
   private static func binaryError(path: String, chunk: Chunk, nul: Int) -> InputError {
     let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
     let offset = chunk.startOffset + Int64(nul)
-    let firstLine = chunk.startOffset == 0 && ByteScan.segmentStart(chunk.bytes, before: nul) == 0
+    if chunk.startOffset == 0 && ByteScan.segmentStart(chunk.bytes, before: nul) == 0 {
+      return InputError.binary(path, nulAt: nul)
+    }
     let detail =
-      firstLine
-      ? "binary file (NUL byte at byte \(offset)); skipped (--binary reads it as text)"
-      : "binary file: a NUL byte at line \(line); the lines before it were read, the rest was skipped "
-        + "(--binary reads it as text)"
-    return InputError(path: path, kind: .binary, detail: detail, line: firstLine ? nil : line, byteOffset: offset)
+      "binary file: a NUL byte at line \(line); the lines before it were read, the rest was skipped "
+      + "(--binary reads it as text)"
+    return InputError(path: path, kind: .binary, detail: detail, line: line, byteOffset: offset)
   }
 }

@@ -17,22 +17,51 @@ public final class LogScanner {
     self.formats = formats
   }
 
+  /// Moves the events collected so far into `target` (without copying them one by one when
+  /// `target` is empty) and forgets them.
+  func moveEvents(into target: inout [LogEvent]) {
+    if target.isEmpty {
+      swap(&target, &events)
+    } else {
+      target.append(contentsOf: events)
+      events.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// Gives the scanner an empty array whose capacity it can fill (a recycled one).
+  func adoptEventStorage(_ storage: [LogEvent]) {
+    if events.isEmpty, storage.capacity > events.capacity { events = storage }
+  }
+
   /// Hands the events collected so far to `consume` and forgets them.
   func drain(_ consume: (LogEvent) -> Void) {
     for event in events { consume(event) }
     events.removeAll(keepingCapacity: true)
   }
 
+  /// The number of `\n` in the last chunk scanned to its end (the scanner counts them anyway to
+  /// number its events; the reader need not count them again).
+  private(set) var newlinesInLastChunk: Int?
+
+  /// Whether a format is reading a multi-line block that has not ended yet.
+  var isInsideBlock: Bool { capturing != nil }
+
   /// Scans one chunk; events collect in `events`.
-  func scan(_ chunk: Chunk) {
+  ///
+  /// With `stoppingWhenBlockCloses`, the scanner only walks the open block (see ``ParallelScan``:
+  /// a range that ends inside a block reads on until it closes) and returns the chunk offset just
+  /// after the segment that closed it, or `nil` when the block is still open at the chunk's end.
+  @discardableResult
+  func scan(_ chunk: Chunk, stoppingWhenBlockCloses: Bool = false) -> Int? {
     let bytes = chunk.bytes
+    newlinesInLastChunk = nil
     keyed.removeAll(keepingCapacity: true)
     for (index, format) in formats.enumerated() {
       candidates.removeAll(keepingCapacity: true)
       format.findCandidates(in: bytes, into: &candidates)
       for offset in candidates { keyed.append(UInt64(offset) << 8 | UInt64(index)) }
     }
-    if formats.count > 1 { keyed.sort() }
+    keyed.sort()
 
     var cursor = LineCursor(firstLine: chunk.firstLine)
     // Per format, the end of the last segment it was given, so a segment is passed once.
@@ -60,8 +89,10 @@ public final class LogScanner {
           }
         }
         position = end + 1
+        if stoppingWhenBlockCloses, capturing == nil { return position }
         continue
       }
+      if stoppingWhenBlockCloses { return position }
       guard next < keyed.count else { break }
       let offset = Int(keyed[next] >> 8)
       let index = Int(keyed[next] & 0xFF)
@@ -85,6 +116,8 @@ public final class LogScanner {
             location: SourceLocation(line: line, offset: chunk.startOffset + Int64(start)), kind: .cutSegment,
             message: "line longer than the \(bytes.count - start)-byte cap; the rest of it was skipped")))
     }
+    newlinesInLastChunk = cursor.line(at: bytes.count, in: bytes) - chunk.firstLine
+    return nil
   }
 
   func finish() {

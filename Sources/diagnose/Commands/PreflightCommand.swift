@@ -26,14 +26,7 @@ struct PreflightCommand: ParsableCommand {
   @Option(name: .customLong("config"), help: "A DeepSpeed JSON config (read as well as the one the script names).")
   var configs: [String] = []
 
-  @Option(help: "A log of a run that behaved, to compare batch size and learning rate with.")
-  var baseline: String?
-
-  @Option(help: "A total batch size whose learning rate (--reference-lr) is known to work.")
-  var referenceBatch: Int?
-
-  @Option(help: "The learning rate known to work at --reference-batch.")
-  var referenceLr: Double?
+  @OptionGroup var reference: ReferenceOptions
 
   func run() throws {
     var reporter = InputReporter()
@@ -42,8 +35,7 @@ struct PreflightCommand: ParsableCommand {
     ) { _ in }
     if inputs.failed && !inputs.readAnything { throw ExitCode(ExitStatus.inputError) }
     inputs.failed = inputs.failed || reporter.failed
-    let reference = ReferenceOptions(baseline: baseline, batch: referenceBatch, learningRate: referenceLr)
-      .load(&reporter)
+    let reference = self.reference.load(&reporter)
     let settings = RunSettings(inputs.table)
     let problems = SettingsConsistency.check(settings, errors: inputs.errors)
     let checks = PreflightRules.check(settings, table: inputs.table, reference: reference)

@@ -60,28 +60,11 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .customLong("config"), help: "A DeepSpeed JSON config or launch script that goes with every log.")
   var configs: [String] = []
 
-  @Option(help: "A log of a run that behaved, to compare batch size and learning rate with.")
-  var baseline: String?
-
-  @Option(help: "A total batch size whose learning rate (--reference-lr) is known to work.")
-  var referenceBatch: Int?
-
-  @Option(help: "The learning rate known to work at --reference-batch.")
-  var referenceLr: Double?
-
-  func validate() throws {
-    if (referenceBatch == nil) != (referenceLr == nil) {
-      throw ValidationError("--reference-batch and --reference-lr go together")
-    }
-    if baseline != nil && referenceBatch != nil {
-      throw ValidationError("give --baseline or --reference-batch/--reference-lr, not both")
-    }
-  }
+  @OptionGroup var reference: ReferenceOptions
 
   func run() throws {
     var reporter = InputReporter()
-    let reference = ReferenceOptions(baseline: baseline, batch: referenceBatch, learningRate: referenceLr)
-      .load(&reporter)
+    let reference = self.reference.load(&reporter)
     var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file)

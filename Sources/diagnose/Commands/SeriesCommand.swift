@@ -42,7 +42,11 @@ struct SeriesCommand: ParsableCommand {
   @Flag(help: "Read files that look binary (contain NUL bytes) instead of skipping them.")
   var binary = false
 
+  @Option(help: "Parser threads for a large regular file (default: every core). The output is the same.")
+  var threads: Int?
+
   func run() throws {
+    MemoryPolicy.apply()
     var output = OutputBuffer()
     var renderer: any SeriesRenderer = format == .csv ? SeriesCSVRenderer() : SeriesJSONLinesRenderer()
     var reporter = InputReporter()
@@ -52,7 +56,7 @@ struct SeriesCommand: ParsableCommand {
       renderer.startSource(file)
       var rows = 0
       do {
-        try InputLoader.load(file, allowBinary: binary) { event in
+        try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
           if let row = builder.add(event) {
             rows += 1
             renderer.write(row, into: &output)

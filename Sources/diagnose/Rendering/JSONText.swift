@@ -5,7 +5,11 @@ enum JSONText {
       output.append("null" as StaticString)
       return
     }
-    output.append(number(value))
+    if value.isFinite {
+      output.append(shortest: value)
+    } else {
+      output.append(number(value))
+    }
   }
 
   static func number(_ value: Double) -> String {

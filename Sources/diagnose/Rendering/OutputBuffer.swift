@@ -4,30 +4,53 @@
 
 /// Bytes bound for standard output, written in large blocks.
 ///
-/// Rows are appended piece by piece (no `String` per row); the buffer goes out with one `write`
-/// every 64 KiB.
+/// Rows are appended piece by piece into one fixed buffer (no `String` per row, no array
+/// uniqueness checks per append); the buffer goes out with one `write` when 64 KiB are full.
 struct OutputBuffer: ~Copyable {
-  private var bytes: [UInt8] = []
-  private let limit = 1 << 16
+  private static let limit = 1 << 16
+  /// Room for one row past the limit, so that appends rarely need to check for space.
+  private static let capacity = limit + 4096
+  private let storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+  private var count = 0
 
-  init() { bytes.reserveCapacity(limit + 4096) }
+  init() {}
+
+  deinit { storage.deallocate() }
 
   mutating func append(_ text: String) {
     var text = text
-    text.withUTF8 { bytes.append(contentsOf: $0) }
+    text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
   }
 
   mutating func append(_ text: StaticString) {
-    bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// Appends raw bytes; a block larger than the buffer goes straight out.
+  mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    guard !bytes.isEmpty else { return }
+    if count + bytes.count > Self.capacity {
+      flush()
+      if bytes.count > Self.capacity {
+        Self.writeOut(bytes)
+        return
+      }
+    }
+    // SAFETY: count + bytes.count <= capacity, checked above.
+    (storage + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+    count += bytes.count
   }
 
   mutating func append(byte: UInt8) {
-    bytes.append(byte)
+    if count == Self.capacity { flush() }
+    // SAFETY: count < capacity after the check.
+    storage.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+    count += 1
   }
 
   mutating func append(_ value: Int) {
     if value < 0 {
-      bytes.append(UInt8(ascii: "-"))
+      append(byte: UInt8(ascii: "-"))
       append(UInt(value.magnitude))
     } else {
       append(UInt(value))
@@ -44,8 +67,16 @@ struct OutputBuffer: ~Copyable {
         scratch[index] = UInt8(ascii: "0") + UInt8(rest % 10)
         rest /= 10
       } while rest > 0
-      bytes.append(contentsOf: scratch[index...])
+      append(UnsafeRawBufferPointer(rebasing: scratch[index...]))
     }
+  }
+
+  /// A finite double's shortest round-trip digits, as `description` spells them, without making
+  /// a `String` (a 17-digit repr would need a heap allocation).
+  mutating func append(shortest value: Double) {
+    var scratch = ASCIIScratch()
+    value.write(to: &scratch)
+    withUnsafeBytes(of: &scratch.bytes) { append(UnsafeRawBufferPointer(rebasing: $0[0..<scratch.count])) }
   }
 
   /// A number as Python prints it: shortest round-trip digits, `nan`, `inf`, `-inf`.
@@ -55,30 +86,59 @@ struct OutputBuffer: ~Copyable {
     } else if value.isInfinite {
       append(value < 0 ? "-inf" as StaticString : "inf")
     } else {
-      append(value.description)
+      append(shortest: value)
     }
   }
 
   /// Ends a row; writes the buffer out when it is full.
   mutating func endLine() {
-    bytes.append(0x0A)
-    if bytes.count >= limit { flush() }
+    append(byte: 0x0A)
+    if count >= Self.limit { flush() }
   }
 
   mutating func flush() {
-    guard !bytes.isEmpty else { return }
-    bytes.withUnsafeBytes { buffer in
-      var written = 0
-      while written < buffer.count {
-        let result = write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
-        if result < 0 {
-          if errno == EINTR { continue }
-          // A closed pipe (`| head`) or a full disk: stop writing, drop the rest.
-          break
-        }
-        written += result
+    guard count > 0 else { return }
+    Self.writeOut(UnsafeRawBufferPointer(start: storage, count: count))
+    count = 0
+  }
+
+  private static func writeOut(_ buffer: UnsafeRawBufferPointer) {
+    var written = 0
+    while written < buffer.count {
+      let result = write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
+      if result < 0 {
+        if errno == EINTR { continue }
+        // A closed pipe (`| head`) or a full disk: stop writing, drop the rest.
+        break
       }
+      written += result
     }
-    bytes.removeAll(keepingCapacity: true)
+  }
+}
+
+/// A 32-byte text stream for one number: the standard library writes a `Double`'s digits to a
+/// stream through `_writeASCII`, straight from its stack buffer.
+private struct ASCIIScratch: TextOutputStream {
+  var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+  var count = 0
+
+  mutating func write(_ string: String) {
+    for byte in string.utf8 { append(byte) }
+  }
+
+  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+    let length = min(buffer.count, 32 - count)
+    guard length > 0 else { return }
+    withUnsafeMutableBytes(of: &bytes) { target in
+      // SAFETY: count + length <= 32, the size of `bytes`.
+      (target.baseAddress! + count).copyMemory(from: buffer.baseAddress!, byteCount: length)
+    }
+    count += length
+  }
+
+  private mutating func append(_ byte: UInt8) {
+    guard count < 32 else { return }
+    withUnsafeMutableBytes(of: &bytes) { $0[count] = byte }
+    count += 1
   }
 }

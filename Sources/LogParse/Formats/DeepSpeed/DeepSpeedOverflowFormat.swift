@@ -16,6 +16,8 @@
 public final class DeepSpeedOverflowFormat: LogFormat {
   public let name = "deepspeed-overflow"
   private var candidates: Matcher
+  private var reducingLiteral: Matcher
+  private var minimum: Matcher
   private var scales: Matcher
   private var hysteresis: Matcher
   private var iteration: Matcher
@@ -25,12 +27,13 @@ public final class DeepSpeedOverflowFormat: LogFormat {
   private var pending: OverflowEvent?
 
   public init() {
-    // Each alternative starts at a rare byte ('=', '!', '{', '(' or a capital), the lookbehinds
-    // holding the rest: PCRE2 JIT's start-of-match search then skips most of a chunk (performance.md
-    // item 5). Seven formats cost one such sweep each.
-    candidates = try! Pattern(
-      #"(?<=OVERFLOW|overflow)!|Overflow detected|Grad overflow on iteration|Reducing dynamic loss scale|Current loss scale already at minimum"#
-    ).makeMatcher()
+    // Literals, one search each: PCRE2's JIT finds a literal with a vectorised two-byte scan, where
+    // an alternation falls back to a start-byte bitmap (measured on 200 MB: three literals 0.05 s,
+    // the one alternation 0.33 s). Caseless "overflow" covers `OVERFLOW!`, `Grad overflow on
+    // iteration`, `Overflow detected` and `dynamic loss scale overflow!`.
+    candidates = try! Pattern("overflow", options: .caseless).makeMatcher()
+    reducingLiteral = try! Pattern("Reducing dynamic").makeMatcher()
+    minimum = try! Pattern("already at minimum").makeMatcher()
     let number = #"(-?[0-9][0-9.eE+-]*|-?inf|nan)"#
     scales = try! Pattern(#"Attempted loss scale: "# + number + #", reducing to "# + number).makeMatcher()
     hysteresis = try! Pattern(#"Attempted loss scale: "# + number + #", but hysteresis is (\d+)"#).makeMatcher()
@@ -40,11 +43,9 @@ public final class DeepSpeedOverflowFormat: LogFormat {
   }
 
   public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    var start = 0
-    while let match = try? candidates.firstMatch(in: bytes, from: start) {
-      offsets.append(match.lowerBound)
-      start = match.upperBound
-    }
+    candidates.appendMatchStarts(in: bytes, into: &offsets)
+    reducingLiteral.appendMatchStarts(in: bytes, into: &offsets)
+    minimum.appendMatchStarts(in: bytes, into: &offsets)
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {

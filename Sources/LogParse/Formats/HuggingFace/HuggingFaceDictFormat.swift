@@ -11,22 +11,19 @@
 /// first copy is kept.
 public final class HuggingFaceDictFormat: LogFormat {
   public let name = "hf-dict"
-  private var matcher: Matcher
+  /// Not from any line: the run state shared with the banner and TrainingArguments formats
+  /// (restarts, copies from other ranks) carries over from record to record.
+  public var readsFromAnyLine: Bool { false }
   private var entries: [PythonDictReader.Entry] = []
   private let state: HuggingFaceRunState
 
   public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
     self.state = state
-    // `{'` begins every printed log dict; PCRE2's JIT finds its first byte at memchr speed.
-    matcher = try! Pattern(#"\{'"#).makeMatcher()
   }
 
   public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    var start = 0
-    while let match = try? matcher.firstMatch(in: bytes, from: start) {
-      offsets.append(match.lowerBound)
-      start = match.upperBound
-    }
+    // `{'` begins every printed log dict; `{` is rare in logs, so memchr finds them fastest.
+    ByteScan.appendOffsets(of: UInt8(ascii: "{"), followedBy: 0x27, in: bytes, into: &offsets)
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
@@ -37,15 +34,17 @@ public final class HuggingFaceDictFormat: LogFormat {
         index += 1
         continue
       }
-      // A local array: the class property would pay an exclusivity check per access.
+      // A local array, taken out of the property: the property would pay an exclusivity check
+      // per access, and a copy left in it would make the first append copy the buffer.
       var entries = self.entries
+      self.entries = []
       entries.removeAll(keepingCapacity: true)
       var reader = PythonDictReader(bytes: bytes, start: index)
       let complete = reader.readEntries(into: &entries)
+      self.entries = entries
       if complete {
         record(entries, segment, &events)
         index = reader.index
-        self.entries = entries
       } else {
         noteIncomplete(segment, at: index, &events)
         index += 2

@@ -21,29 +21,47 @@ struct PythonDictReader {
     self.index = start
   }
 
-  /// Reads the whole dict; returns `nil` when it is cut or not a flat `'key': value` dict.
+  /// Reads the whole dict; returns `false` when it is cut or not a flat `'key': value` dict.
+  ///
+  /// The reading happens in a local ``DictCursor`` so that the position stays in a register
+  /// (as a property of `self` it would be stored back to memory at every byte).
   mutating func readEntries(into entries: inout [Entry]) -> Bool {
+    guard let base = bytes.baseAddress else { return false }
+    var cursor = DictCursor(base: base, count: bytes.count, index: index)
+    let complete = cursor.readEntries(into: &entries)
+    index = cursor.index
+    return complete
+  }
+}
+
+/// The position in a dict repr and the grammar read from it.
+private struct DictCursor {
+  let base: UnsafeRawPointer
+  let count: Int
+  var index: Int
+
+  mutating func readEntries(into entries: inout [PythonDictReader.Entry]) -> Bool {
     guard peek() == UInt8(ascii: "{") else { return false }
-    index += 1
+    index &+= 1
     skipSpaces()
     if peek() == UInt8(ascii: "}") {
-      index += 1
+      index &+= 1
       return true
     }
-    while index < bytes.count {
+    while index < count {
       skipSpaces()
       guard let key = readQuoted() else { return false }
       skipSpaces()
       guard peek() == UInt8(ascii: ":") else { return false }
-      index += 1
+      index &+= 1
       skipSpaces()
       guard let (value, quoted) = readValue() else { return false }
-      entries.append(Entry(key: key, value: value, quoted: quoted))
+      entries.append(PythonDictReader.Entry(key: key, value: value, quoted: quoted))
       skipSpaces()
       switch peek() {
-      case UInt8(ascii: ","): index += 1
+      case UInt8(ascii: ","): index &+= 1
       case UInt8(ascii: "}"):
-        index += 1
+        index &+= 1
         return true
       default: return false
       }
@@ -51,28 +69,41 @@ struct PythonDictReader {
     return false
   }
 
-  private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+  @inline(__always)
+  private func byte(_ offset: Int) -> UInt8 {
+    // SAFETY: every caller checks offset < count first.
+    base.load(fromByteOffset: offset, as: UInt8.self)
+  }
 
+  @inline(__always)
+  private func peek() -> UInt8? { index < count ? byte(index) : nil }
+
+  @inline(__always)
   private mutating func skipSpaces() {
-    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+    while index < count {
+      let current = byte(index)
+      guard current == 0x20 || current == 0x09 else { return }
+      index &+= 1
+    }
   }
 
   /// A quoted string's contents (without quotes); handles backslash escapes.
+  @inline(__always)
   private mutating func readQuoted() -> Range<Int>? {
     guard let quote = peek(), quote == 0x27 || quote == 0x22 else { return nil }
-    let start = index + 1
+    let start = index &+ 1
     var cursor = start
-    while cursor < bytes.count {
-      let byte = bytes[cursor]
-      if byte == 0x5C {
-        cursor += 2
+    while cursor < count {
+      let current = byte(cursor)
+      if current == 0x5C {
+        cursor &+= 2
         continue
       }
-      if byte == quote {
-        index = cursor + 1
+      if current == quote {
+        index = cursor &+ 1
         return start..<cursor
       }
-      cursor += 1
+      cursor &+= 1
     }
     return nil
   }
@@ -90,15 +121,21 @@ struct PythonDictReader {
     }
     // A bare token: a number, nan/inf, True/None, or a call such as np.float64(0.5).
     let start = index
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "(") {
+    while index < count {
+      let current = byte(index)
+      // Digits, '.', '-', 'e' and letters are all above ',' (0x2C): one compare for most bytes.
+      if current > UInt8(ascii: ",") {
+        if current == UInt8(ascii: "}") { break }
+        index &+= 1
+        continue
+      }
+      if current == UInt8(ascii: "(") {
         let open = index
         guard skipBalanced() else { return nil }
         return (unwrapCall(open..<index) ?? start..<index, false)
       }
-      if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == 0x20 { break }
-      index += 1
+      if current == UInt8(ascii: ",") || current == 0x20 { break }
+      index &+= 1
     }
     return (start..<index, false)
   }
@@ -106,11 +143,11 @@ struct PythonDictReader {
   /// For `name(x, …)`, the range of `x` (the first argument), e.g. `tensor(1.25, device='cuda:0')`.
   private func unwrapCall(_ parenthesised: Range<Int>) -> Range<Int>? {
     var start = parenthesised.lowerBound + 1
-    while start < parenthesised.upperBound, bytes[start] == 0x20 { start += 1 }
+    while start < parenthesised.upperBound, byte(start) == 0x20 { start += 1 }
     var end = start
     while end < parenthesised.upperBound - 1 {
-      let byte = bytes[end]
-      if byte == UInt8(ascii: ",") || byte == UInt8(ascii: ")") || byte == 0x20 { break }
+      let current = byte(end)
+      if current == UInt8(ascii: ",") || current == UInt8(ascii: ")") || current == 0x20 { break }
       end += 1
     }
     return end > start ? start..<end : nil
@@ -119,9 +156,8 @@ struct PythonDictReader {
   /// Skips a bracketed value, honouring nested brackets and quoted strings.
   private mutating func skipBalanced() -> Bool {
     var depth = 0
-    while index < bytes.count {
-      let byte = bytes[index]
-      switch byte {
+    while index < count {
+      switch byte(index) {
       case 0x27, 0x22:
         guard readQuoted() != nil else { return false }
         continue

@@ -18,11 +18,7 @@ public final class MegatronIterationFormat: LogFormat {
   }
 
   public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    var start = 0
-    while let match = try? candidates.firstMatch(in: bytes, from: start) {
-      offsets.append(match.lowerBound)
-      start = match.upperBound
-    }
+    candidates.appendMatchStarts(in: bytes, into: &offsets)
   }
 
   /// Fields that are never losses.
