@@ -33,9 +33,9 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	scripts/fuzz.sh $(FAMILY) $(FUZZ_SECONDS)
 
-## Every fuzz family for 8 s: what CI runs.
+## Every fuzz family for 7 s: what CI runs.
 fuzz-smoke: deps
-	scripts/fuzz.sh all 8
+	scripts/fuzz.sh all 7
 
 ## The whole test suite under AddressSanitizer / ThreadSanitizer (.build-asan, .build-tsan).
 asan: deps

@@ -77,4 +77,7 @@ for family in ["hf-dict", "deepspeed-lines", "megatron"]:
         with open(os.path.join(seeds, family, name), "rb") as f:
             write("segment-reader", f"{family}-{name}", b"\x07\x50" + f.read())
 write("segment-reader", "tqdm-cr.log", b"\x03\x20" + b"\r 10%|#  |\r 20%|## |\r{'loss': 1.0, 'epoch': 0.1}\n" * 3)
+for index, text in enumerate(["5e-05", "1.2055455093429777e-07", "2.999E-04", "-0.0", "1e999", "4294967296",
+                              "0.1000000000000000055511151231257827", "9007199254740993", "2.2250738585072011e-308"]):
+    write("numbers", f"number-{index}", text)
 print("seeds written to", seeds, file=sys.stderr)

@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh FAMILY SECONDS [JOBS]     FAMILY: hf-dict, trainer-state, deepspeed-lines,
 #                                             deepspeed-config, megatron, launch-script,
-#                                             segment-reader, or all (SECONDS each)
+#                                             segment-reader, numbers, or all (SECONDS each)
 #   scripts/fuzz.sh build                     builds every target and stops
 #
 # LogParse is compiled once into a static library with coverage instrumentation and
@@ -21,7 +21,7 @@ mkdir -p "$BUILD"
 declare -A TARGETS=(
   [hf-dict]=HFDict [trainer-state]=TrainerState [deepspeed-lines]=DeepSpeedLines
   [deepspeed-config]=DeepSpeedConfig [megatron]=Megatron [launch-script]=LaunchScript
-  [segment-reader]=SegmentReader
+  [segment-reader]=SegmentReader [numbers]=Numbers
 )
 FLAGS=(-sanitize=fuzzer,address -O -g -swift-version 6 -enable-testing
   -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
@@ -94,7 +94,7 @@ case ${1:-} in
     for family in "${!TARGETS[@]}"; do build_target "$family"; done ;;
   all)
     status=0
-    for family in hf-dict trainer-state deepspeed-lines deepspeed-config megatron launch-script segment-reader; do
+    for family in hf-dict trainer-state deepspeed-lines deepspeed-config megatron launch-script segment-reader numbers; do
       run_family "$family" "${2:-10}" || status=$?
     done
     exit $status ;;
