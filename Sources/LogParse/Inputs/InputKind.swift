@@ -33,6 +33,9 @@ public enum InputKind: String, Sendable, CaseIterable {
 
   /// A renamed `trainer_state.json`: its sorted top-level keys put `"log_history"` near the start.
   private static func looksLikeTrainerState(_ path: String) -> Bool {
+    // Only a regular file can be peeked at: reading a FIFO would take bytes from its real reader.
+    var info = stat()
+    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return false }
     defer { close(descriptor) }

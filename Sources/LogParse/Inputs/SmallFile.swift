@@ -7,6 +7,9 @@ enum SmallFile {
     var reader = try ChunkReader(path: path)
     var bytes: [UInt8] = []
     while let chunk = try reader.next() {
+      if let nul = ByteScan.firstNUL(chunk.bytes) {
+        throw InputError.binary(path: path, offset: chunk.startOffset + Int64(nul), what: "not a config file")
+      }
       bytes.append(contentsOf: chunk.bytes)
       if bytes.count > maxBytes {
         throw InputError(

@@ -7,7 +7,9 @@
 ///
 /// - Complexity: O(n) in the text's length; nesting is limited to ``maxDepth``.
 struct JSONReader: ~Copyable {
-  static let maxDepth = 256
+  /// Deeper nesting is refused rather than risking the stack (see ``LenientJSONReader``'s limit;
+  /// this reader's frames are larger). DeepSpeed configs nest 4 deep.
+  static let maxDepth = 100
   private let bytes: UnsafeRawBufferPointer
   private var index = 0
   private var line = 1

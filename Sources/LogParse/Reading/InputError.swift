@@ -41,10 +41,16 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     self.init(path: path, kind: kind, detail: String(cString: strerror(code)))
   }
 
+  /// A whole-file input (a config, a JSON file) holding a NUL byte at `offset`.
+  static func binary(path: String, offset: Int64, what: String) -> InputError {
+    InputError(
+      path: path, kind: .binary, detail: "binary data (NUL byte at byte \(offset)); \(what), skipped", byteOffset: offset)
+  }
+
   /// The refusal of a file that looks binary: a NUL byte in its first chunk, as ripgrep decides.
   static func binary(_ path: String, nulAt offset: Int) -> InputError {
     InputError(
-      path: path, kind: .binary, detail: "binary file (NUL byte at byte \(offset)); skipped", byteOffset: Int64(offset))
+      path: path, kind: .binary, detail: "binary file (NUL byte at byte \(offset)); skipped (--binary reads it as text)", byteOffset: Int64(offset))
   }
 
   public var description: String {

@@ -2,11 +2,14 @@ extension LogScanner {
   /// Reads the input at `path` (`-` for standard input) with fresh formats and hands every event to
   /// `consume`.
   ///
-  /// A file whose first chunk holds a NUL byte is treated as binary, as ripgrep does, and refused
-  /// unless `allowBinary` is set.
+  /// A NUL byte means binary data (ripgrep's test): unless `allowBinary` is set, reading stops at
+  /// the segment holding the first NUL, after the records before it have been delivered, and an
+  /// ``InputError`` of kind ``InputError/Kind/binary`` names its line and byte. A file that starts
+  /// binary (a core dump, `/dev/zero`) therefore yields nothing; a log whose tail was padded with
+  /// NULs by a crash keeps everything before the padding.
   ///
-  /// - Throws: ``InputError`` for a file that cannot be opened or read, or is binary. Events read
-  ///   before a read failure have already been delivered.
+  /// - Throws: ``InputError`` for a file that cannot be opened or read, or holds binary data.
+  ///   Events read before the problem have already been delivered.
   public static func scanFile(
     _ path: String, formats: [any LogFormat] = FormatRegistry.consoleFormats(), allowBinary: Bool = false,
     readSize: Int = ChunkReader.defaultReadSize, maxSegmentLength: Int = ChunkReader.defaultMaxSegmentLength,
@@ -14,17 +17,37 @@ extension LogScanner {
   ) throws(InputError) -> ChunkReader.Statistics {
     var reader = try ChunkReader(path: path, readSize: readSize, maxSegmentLength: maxSegmentLength)
     let scanner = LogScanner(formats: formats)
-    var first = true
     while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
-      if first, !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
-        throw InputError.binary(path, nulAt: nul)
+      // One memchr per chunk: far cheaper than the formats' searches over the same bytes.
+      if !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
+        let start = ByteScan.segmentStart(chunk.bytes, before: nul)
+        if start > 0 {
+          scanner.scan(
+            Chunk(
+              bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<start]), firstLine: chunk.firstLine,
+              startOffset: chunk.startOffset, endsWithCutSegment: false))
+        }
+        scanner.finish()
+        scanner.drain(consume)
+        throw binaryError(path: path, chunk: chunk, nul: nul)
       }
-      first = false
       scanner.scan(chunk)
       scanner.drain(consume)
     }
     scanner.finish()
     scanner.drain(consume)
     return reader.statistics
+  }
+
+  private static func binaryError(path: String, chunk: Chunk, nul: Int) -> InputError {
+    let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
+    let offset = chunk.startOffset + Int64(nul)
+    if chunk.startOffset == 0 && ByteScan.segmentStart(chunk.bytes, before: nul) == 0 {
+      return InputError.binary(path, nulAt: nul)
+    }
+    let detail =
+      "binary file: a NUL byte at line \(line); the lines before it were read, the rest was skipped "
+      + "(--binary reads it as text)"
+    return InputError(path: path, kind: .binary, detail: detail, line: line, byteOffset: offset)
   }
 }

@@ -78,7 +78,11 @@ struct ReportCommand: ParsableCommand {
       }
       // An input that could not be opened has no run to report; one cut short keeps what was read.
       if inputs.failed && !inputs.readAnything { continue }
-      runs += analyzer.finish().map {
+      let diagnoses = analyzer.finish()
+      if !inputs.failed, !diagnoses.contains(where: { $0.logged > 0 }) {
+        StandardError.write("diagnose: \(FormatRegistry.noTrainingRecordsMessage(file))\n")
+      }
+      runs += diagnoses.map {
         RunAssessment(diagnosis: $0, table: inputs.table, errors: inputs.errors, reference: reference)
       }
     }

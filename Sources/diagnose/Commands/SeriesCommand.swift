@@ -54,9 +54,11 @@ struct SeriesCommand: ParsableCommand {
     for file in files {
       var builder = SeriesBuilder(loggingSteps: loggingSteps)
       renderer.startSource(file)
+      var rows = 0
       do {
         try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
           if let row = builder.add(event) {
+            rows += 1
             renderer.write(row, into: &output)
           } else if case .note(let note) = event {
             output.flush()
@@ -66,6 +68,11 @@ struct SeriesCommand: ParsableCommand {
       } catch {
         output.flush()
         reporter.report(error)
+        continue
+      }
+      if rows == 0 {
+        output.flush()
+        StandardError.write("diagnose: \(FormatRegistry.noTrainingRecordsMessage(file))\n")
       }
     }
     output.flush()

@@ -14,8 +14,10 @@ public struct LenientJSONReader {
   private let bytes: UnsafeRawBufferPointer
   private var index = 0
   private var depth = 0
-  /// Nesting deeper than this is refused rather than risking the stack.
-  private static let maximumDepth = 512
+  /// Nesting deeper than this is refused rather than risking the stack: the reader recurses per
+  /// level, and a debug build must stay inside a 512 KiB secondary-thread stack (macOS's default;
+  /// parsers may run off the main thread). Trainer states nest 3 deep.
+  static let maximumDepth = 100
 
   private init(_ bytes: UnsafeRawBufferPointer) {
     self.bytes = bytes
@@ -37,6 +39,16 @@ public struct LenientJSONReader {
       let slice = UnsafeRawBufferPointer(rebasing: buffer[range ?? 0..<buffer.count])
       return Result { () throws(Failure) -> JSONValue in try parse(slice) }
     }
+  }
+
+  /// Parses the one value that starts at `offset` (after whitespace) and returns it with the offset
+  /// just past it; what follows is not looked at. Reads the complete records of a cut file.
+  public static func parseValue(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(Failure) -> (JSONValue, end: Int) {
+    var reader = LenientJSONReader(bytes)
+    reader.index = offset
+    reader.skipSpace()
+    let value = try reader.readValue()
+    return (value, reader.index)
   }
 
   private func failure(_ message: String) -> Failure {

@@ -32,6 +32,10 @@ enum WholeFileReader {
         throw InputError(path: path, errno: errno)
       }
       if count == 0 { break }
+      // A NUL is binary data (a core dump, /dev/zero, a disk block never written): stop at once.
+      if let nul = block[0..<count].firstIndex(of: 0) {
+        throw InputError.binary(path: path, offset: Int64(bytes.count + nul), what: "not a JSON file")
+      }
       bytes.append(contentsOf: block[0..<count])
       if bytes.count > maximumSize {
         throw InputError(

@@ -30,6 +30,9 @@ public final class DeepSpeedConfigDumpFormat: LogFormat {
   private var stated = Set<String>()
   /// A runaway block (a dump cut off by a crash) is abandoned after this many lines.
   static let maxBlockLines = 5_000
+  /// A `json = {` block is abandoned past this many bytes: real configs are a few KB, and 5,000
+  /// lines of up to 1 MiB each would otherwise hold gigabytes.
+  static let maxJSONBytes = 1 << 20
 
   /// Dump names and the setting names they become.
   static let dumpNames: [String: String] = [
@@ -86,6 +89,16 @@ public final class DeepSpeedConfigDumpFormat: LogFormat {
       json.append(0x0A)
       let content = ByteText.slice(bytes, prefix.contentStart..<bytes.count)
       json.append(contentsOf: content)
+      guard json.count <= Self.maxJSONBytes else {
+        events.append(
+          .note(
+            ParseNote(
+              location: jsonOrigin, kind: .incompleteRecord,
+              message: "DeepSpeed `json = {` block longer than \(Self.maxJSONBytes >> 20) MiB; it was not read")))
+        json.removeAll()
+        state = .idle
+        return .done
+      }
       jsonDepth += Self.braceBalance(content)
       if jsonDepth <= 0 { return finishJSON(into: &events) }
       return .wantsFollowingSegments

@@ -17,7 +17,12 @@ public enum CheckpointDirectoryReader {
     if let handle = opendir(base) {
       defer { closedir(handle) }
       while let entry = readdir(handle) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        // SAFETY: glibc allocates each entry only as long as its name (d_reclen), so copying
+        // `entry.pointee` reads past it (AddressSanitizer: heap-buffer-overflow); read the
+        // NUL-terminated name in place instead.
+        let name = String(
+          cString: UnsafeRawPointer(entry).advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
+            .assumingMemoryBound(to: CChar.self))
         guard name.hasPrefix("checkpoint-"), let number = Int(name.dropFirst("checkpoint-".count)) else { continue }
         let path = "\(base)/\(name)/trainer_state.json"
         if access(path, F_OK) == 0 { checkpoints.append((number, path)) }

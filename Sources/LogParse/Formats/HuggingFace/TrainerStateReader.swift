@@ -11,8 +11,52 @@ public enum TrainerStateReader {
   ///   JSON, or is JSON without a `log_history`. Nothing is delivered for such a file.
   public static func read(_ path: String, _ consume: (LogEvent) -> Void) throws(InputError) {
     let bytes = try WholeFileReader.contents(of: path)
-    let root = try parse(bytes, path: path)
+    let root: JSONObject
+    do throws(InputError) {
+      root = try parse(bytes, path: path)
+    } catch {
+      // A file cut by a full disk or a killed job: the whole entries before the cut still count.
+      guard let salvaged = salvageLogHistory(bytes) else { throw error }
+      emit(salvaged, bytes: bytes, consume)
+      let count = salvaged["log_history"]?.array?.count ?? 0
+      throw InputError(
+        path: path, kind: error.kind, detail: "\(error.detail); complete log_history entries read before it: \(count)",
+        line: error.line, byteOffset: error.byteOffset)
+    }
     emit(root, bytes: bytes, consume)
+  }
+
+  /// The complete `log_history` entries of a state that is not valid JSON, or `nil` when there are
+  /// none. Only the entries are kept: the settings after `log_history` (sorted keys) are lost with
+  /// the cut.
+  static func salvageLogHistory(_ bytes: [UInt8]) -> JSONObject? {
+    let key = Array("\"log_history\"".utf8)
+    guard let keyRange = bytes.firstRange(of: key) else { return nil }
+    var index = keyRange.upperBound
+    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D
+      || bytes[index] == 0x09 || bytes[index] == UInt8(ascii: ":")
+    {
+      index += 1
+    }
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return nil }
+    index += 1
+    var entries: [JSONValue] = []
+    bytes.withUnsafeBytes { buffer in
+      while true {
+        guard let (value, end) = try? LenientJSONReader.parseValue(buffer, at: index), value.object != nil else { return }
+        entries.append(value)
+        index = end
+        while index < buffer.count, buffer[index] == 0x20 || buffer[index] == 0x0A || buffer[index] == 0x0D
+          || buffer[index] == 0x09
+        {
+          index += 1
+        }
+        guard index < buffer.count, buffer[index] == UInt8(ascii: ",") else { return }
+        index += 1
+      }
+    }
+    guard !entries.isEmpty else { return nil }
+    return JSONObject(members: ["log_history": .array(entries)], offset: 0)
   }
 
   /// The top-level object of a trainer state, or an error naming the place it went wrong.
