@@ -12,7 +12,8 @@ public protocol LogFormat: AnyObject {
 
   /// Appends the offsets in `bytes` where a segment of this format may be.
   ///
-  /// Several candidates in one segment are fine: the scanner passes each segment once.
+  /// Several candidates in one segment are fine, in any order: the scanner sorts them and passes
+  /// each segment once.
   func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int])
 
   /// Reads one segment that holds a candidate.

@@ -45,8 +45,8 @@ struct ReportTextRenderer {
     }
     for finding in run.findings where showInfo || finding.severity > .info {
       let steps = finding.endStep > finding.step ? "steps \(finding.step)–\(finding.endStep)" : "step \(finding.step)"
-      let severity = finding.severity.rawValue.padding(8)
-      output.append("  \(severity) \(finding.kind.rawValue.padding(19)) \(steps.padding(16)) \(finding.message)")
+      let severity = finding.severity.rawValue.padding(to: 8)
+      output.append("  \(severity) \(finding.kind.rawValue.padding(to: 19)) \(steps.padding(to: 16)) \(finding.message)")
       output.endLine()
       if finding.severity > .info, !finding.evidence.isEmpty {
         let lines = finding.evidence.map { String($0.line) }.joined(separator: ", ")
@@ -72,11 +72,5 @@ enum TextNumber {
     for _ in 0..<digits { scale *= 10 }
     let rounded = (value * scale).rounded() / scale
     return rounded.description
-  }
-}
-
-extension String {
-  func padding(_ width: Int) -> String {
-    count >= width ? self : self + String(repeating: " ", count: width - count)
   }
 }

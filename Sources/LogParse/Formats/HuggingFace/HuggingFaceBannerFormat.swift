@@ -63,13 +63,11 @@ public final class HuggingFaceBannerFormat: LogFormat {
       start = match.upperBound
     }
     guard let from = state.inTrainingBanner ? 0 : firstTrainingBanner else { return }
-    let before = offsets.count
     start = from
     while let match = try? labelFinder.firstMatch(in: bytes, from: start) {
       offsets.append(match.lowerBound)
       start = match.upperBound
     }
-    if before > 0 && offsets.count > before { offsets.sort() }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {

@@ -35,8 +35,6 @@ public final class LaunchCommandLineFormat: LogFormat {
         start = match.upperBound
       }
     }
-    // The scanner sorts candidates only when several formats run; alone, this one must hand them in order.
-    offsets.sort()
   }
 
   private func search(_ shape: Int, _ bytes: UnsafeRawBufferPointer, from start: Int) -> Range<Int>? {
