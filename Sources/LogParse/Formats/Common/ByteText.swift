@@ -1,3 +1,9 @@
+internal import CPCRE2
+
+#if canImport(Glibc)
+  internal import Glibc
+#endif
+
 /// Small searches and conversions on borrowed bytes, for parsers that look at one segment.
 enum ByteText {
   static func firstIndex(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int, limit: Int = .max) -> Int? {
@@ -14,24 +20,18 @@ enum ByteText {
     firstIndex(of: byte, in: bytes, from: 0) != nil
   }
 
-  /// The offset of `literal` in `bytes` at or after `start` (searching at most `limit` bytes on).
+  /// The offset of `literal` in `bytes` at or after `start` (a match starting at most `limit`
+  /// bytes on). glibc's memmem: a byte loop here cost more than the regex it guards.
   static func find(_ literal: StaticString, in bytes: UnsafeRawBufferPointer, from start: Int, limit: Int = .max)
     -> Int?
   {
     let count = literal.utf8CodeUnitCount
-    let pointer = literal.utf8Start
     guard count > 0 else { return start }
-    let last = limit == .max ? bytes.count - count : min(bytes.count - count, start + limit)
-    var index = start
-    while index <= last {
-      if bytes[index] == pointer[0] {
-        var offset = 1
-        while offset < count, bytes[index + offset] == pointer[offset] { offset += 1 }
-        if offset == count { return index }
-      }
-      index += 1
-    }
-    return nil
+    guard start >= 0, let base = bytes.baseAddress, bytes.count - start >= count else { return nil }
+    let length = limit == .max ? bytes.count - start : min(bytes.count - start, limit + count)
+    // SAFETY: the haystack is `length` bytes of `bytes` from `start`, the needle the literal's bytes.
+    guard let hit = cpcre2_memmem(base + start, length, literal.utf8Start, count) else { return nil }
+    return base.distance(to: hit)
   }
 
   static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString, at start: Int = 0) -> Bool {
@@ -40,6 +40,15 @@ enum ByteText {
     let pointer = literal.utf8Start
     for index in 0..<count where bytes[start + index] != pointer[index] { return false }
     return true
+  }
+
+  /// Whether `stored` holds exactly the bytes of `bytes` (memcmp: a generic element loop costs
+  /// several times more on names compared once per field).
+  static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard stored.count == bytes.count else { return false }
+    guard let base = bytes.baseAddress else { return true }
+    // SAFETY: both buffers hold `bytes.count` bytes, checked above.
+    return stored.withUnsafeBytes { memcmp($0.baseAddress!, base, bytes.count) == 0 }
   }
 
   static func slice(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UnsafeRawBufferPointer {

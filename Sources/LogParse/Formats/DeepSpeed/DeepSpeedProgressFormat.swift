@@ -16,6 +16,8 @@ public final class DeepSpeedProgressFormat: LogFormat {
   private var stepLine: Matcher
   private var timer: Matcher
   private var pipeline: Matcher
+  private var learningRates = RepeatedTextCache<[Double]>()
+  private var momentum = RepeatedTextCache<[[Double]]>()
 
   public init() {
     // Each alternative starts at a rare byte ('=', '!', '{', '(' or a capital), the lookbehinds
@@ -39,21 +41,25 @@ public final class DeepSpeedProgressFormat: LogFormat {
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
     let prefixRank = LinePrefix.parse(bytes).rank
-    if (try? stepLine.firstMatch(in: bytes)) != nil {
+    // Each shape is looked for from its literal on: the patterns open with optional or digit
+    // groups, which the JIT would otherwise try at every offset of the timestamp and logger prefix.
+    if let anchor = Self.stepAnchor(bytes), Self.matches(&stepLine, bytes, from: Self.rankStart(bytes, before: anchor)) {
       var step = TrainingStep(location: segment.location, format: .deepSpeedStep)
       step.step = ByteText.int(bytes, stepLine.range(ofGroup: 2))
       step.skipped = ByteText.int(bytes, stepLine.range(ofGroup: 3))
       step.rank = prefixRank ?? ByteText.int(bytes, stepLine.range(ofGroup: 1)).flatMap { $0 >= 0 ? $0 : nil }
       if let range = stepLine.range(ofGroup: 4) {
-        let rates = NumberList.groups(ByteText.slice(bytes, range)).compactMap(\.first)
+        let rates = learningRates.value(for: ByteText.slice(bytes, range)) { NumberList.groups($0).compactMap(\.first) }
         step.learningRates = rates
         step.learningRate = rates.first
       }
       if let range = stepLine.range(ofGroup: 5) {
-        step.momentum = NumberList.groups(ByteText.slice(bytes, range))
+        step.momentum = momentum.value(for: ByteText.slice(bytes, range), read: NumberList.groups)
       }
       events.append(.trainingStep(step))
-    } else if (try? timer.firstMatch(in: bytes)) != nil {
+    } else if let anchor = ByteText.find("SamplesPerSec=", in: bytes, from: 0),
+      Self.matches(&timer, bytes, from: Self.tokenStart(bytes, before: anchor))
+    {
       var sample = ThroughputSample(location: segment.location)
       if timer.range(ofGroup: 1) != nil {
         sample.epoch = ByteText.int(bytes, timer.range(ofGroup: 1))
@@ -77,6 +83,45 @@ public final class DeepSpeedProgressFormat: LogFormat {
       events.append(.trainingStep(step))
     }
     return .done
+  }
+
+  /// Whether `matcher` matches from `start` on, or else anywhere in the segment (a shape the
+  /// anchors did not foresee is still read).
+  private static func matches(_ matcher: inout Matcher, _ bytes: UnsafeRawBufferPointer, from start: Int) -> Bool {
+    if (try? matcher.firstMatch(in: bytes, from: start)) != nil { return true }
+    return start > 0 && (try? matcher.firstMatch(in: bytes, from: 0)) != nil
+  }
+
+  /// The `step=` that `, skipped=` follows.
+  private static func stepAnchor(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    var from = 0
+    while let anchor = ByteText.find("step=", in: bytes, from: from) {
+      if ByteText.find(", skipped=", in: bytes, from: anchor, limit: 32) != nil { return anchor }
+      from = anchor + 5
+    }
+    return nil
+  }
+
+  /// Where `[Rank N] ` starts when it sits just before `step=`, else `anchor`.
+  private static func rankStart(_ bytes: UnsafeRawBufferPointer, before anchor: Int) -> Int {
+    guard anchor >= 2, bytes[anchor - 1] == 0x20, bytes[anchor - 2] == UInt8(ascii: "]") else { return anchor }
+    var index = anchor - 3
+    while index >= 0, anchor - index < 32 {
+      if bytes[index] == UInt8(ascii: "[") { return index }
+      index -= 1
+    }
+    return anchor
+  }
+
+  /// The start of the `epoch=…/global_step=N, ` or `N/M, ` token before `SamplesPerSec=`: the
+  /// offset after the last space before `, ` (or the line's start).
+  private static func tokenStart(_ bytes: UnsafeRawBufferPointer, before anchor: Int) -> Int {
+    var index = anchor - 1
+    // Skip `RunningAvg` and the `, ` that ends the step token.
+    while index >= 0, bytes[index] != UInt8(ascii: ",") { index -= 1 }
+    index -= 1
+    while index >= 0, bytes[index] != 0x20 { index -= 1 }
+    return max(0, index + 1)
   }
 }
 

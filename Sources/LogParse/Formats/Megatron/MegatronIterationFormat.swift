@@ -11,6 +11,7 @@ public final class MegatronIterationFormat: LogFormat {
   public let name = "megatron-iteration"
   private var candidates: Matcher
   private var iteration: Matcher
+  private var names = MegatronFieldNames()
 
   public init() {
     candidates = try! Pattern(#"iteration +\d+/ *\d+ \|"#).makeMatcher()
@@ -21,15 +22,6 @@ public final class MegatronIterationFormat: LogFormat {
     candidates.appendMatchStarts(in: bytes, into: &offsets)
   }
 
-  /// Fields that are never losses.
-  static let knownFields: Set<String> = [
-    "consumed samples", "consumed tokens", "skipped samples", "elapsed time per iteration (ms)",
-    "throughput per GPU (TFLOP/s/GPU)", "energy per GPU (J/iter/GPU)", "power per GPU (W/GPU)", "learning rate",
-    "decoupled learning rate", "global batch size", "loss scale", "grad norm", "num zeros", "params norm",
-    "curriculum seqlen", "random ltd reserved length", "actual seqlen", "number of skipped iterations",
-    "number of nan iterations", "samples per second", "tokens per gpu per second (tgs)", "TFLOPs",
-  ]
-
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
     guard let head = try? iteration.firstMatch(in: bytes) else { return .done }
@@ -39,29 +31,33 @@ public final class MegatronIterationFormat: LogFormat {
     step.rank = LinePrefix.parse(bytes).rank
     var losses: [NamedValue] = []
     var gradNormIsNaN = false
+    // A local copy: mutating a class's stored property costs a dynamic exclusivity check a field.
+    var names = MegatronFieldNames()
+    swap(&names, &self.names)
+    defer { swap(&names, &self.names) }
     var fieldStart = head.upperBound
+    var position = 0
     while fieldStart < bytes.count {
       let bar = ByteText.firstIndex(of: UInt8(ascii: "|"), in: bytes, from: fieldStart) ?? bytes.count
       let field = ByteText.trimmed(bytes, fieldStart..<bar)
       fieldStart = bar + 1
       guard let colon = Self.lastColon(bytes, field) else { continue }
-      let name = ByteText.string(bytes, field.lowerBound..<colon)
-      let valueRange = ByteText.trimmed(bytes, (colon + 1)..<field.upperBound)
-      let value = ByteText.slice(bytes, valueRange)
-      switch name {
-      case "consumed samples": step.consumedSamples = ByteText.digits(value)
-      case "learning rate": step.learningRate = NumberParser.parseDouble(value)
-      case "global batch size": step.globalBatchSize = ByteText.digits(value)
-      case "loss scale": step.lossScale = NumberParser.parseDouble(value)
-      case "grad norm":
+      let (kind, name) = names.lookup(ByteText.slice(bytes, field.lowerBound..<colon), position: position)
+      position += 1
+      let value = ByteText.slice(bytes, ByteText.trimmed(bytes, (colon + 1)..<field.upperBound))
+      switch kind {
+      case .consumedSamples: step.consumedSamples = ByteText.digits(value)
+      case .learningRate: step.learningRate = NumberParser.parseDouble(value)
+      case .globalBatchSize: step.globalBatchSize = ByteText.digits(value)
+      case .lossScale: step.lossScale = NumberParser.parseDouble(value)
+      case .gradNorm:
         step.gradNorm = NumberParser.parseDouble(value)
         gradNormIsNaN = step.gradNorm.map { !$0.isFinite } ?? false
-      case "number of skipped iterations": step.skipped = ByteText.digits(value)
-      case "number of nan iterations": step.nanIterations = ByteText.digits(value)
-      default:
-        if !Self.knownFields.contains(name), let number = NumberParser.parseDouble(value) {
-          losses.append(NamedValue(name: name, value: number))
-        }
+      case .skipped: step.skipped = ByteText.digits(value)
+      case .nanIterations: step.nanIterations = ByteText.digits(value)
+      case .ignored: break
+      case .loss:
+        if let number = NumberParser.parseDouble(value) { losses.append(NamedValue(name: name, value: number)) }
       }
     }
     if losses.isEmpty {
