@@ -98,7 +98,7 @@ struct RunCharts {
   private func lossScaleChart(_ series: RunSeries, steps: [Double], bands: [ChartBand]) -> LineChart? {
     let printed = series.lossScales.map { RunSeries.value($0) ?? .nan }
     var points = zip(steps, printed).filter { $1.isFinite }.map { Downsampler.Point(x: $0, y: $1) }
-    var rugs = overflows(steps: series.steps, scales: printed)
+    var rugs = overflows(steps: Array(series.steps), scales: printed)
     if !series.overflowSteps.isEmpty {
       rugs = []
       var fromMessages: [Downsampler.Point] = []
