@@ -72,7 +72,7 @@ struct ReportCommand: ParsableCommand {
     let reference = self.reference.load(&reporter)
     var runs: [RunAssessment] = []
     for file in files {
-      var analyzer = RunAnalyzer(source: file)
+      var analyzer = RunAnalyzer(source: file, announcing: false)
       let inputs = RunInputs.read(file, configs: configs, allowBinary: binary, reporter: &reporter) { event in
         analyzer.add(event)
       }
