@@ -67,13 +67,18 @@ struct ReportCommand: ParsableCommand {
 
   @OptionGroup var reference: ReferenceOptions
 
+  @OptionGroup var progress: ProgressOptions
+
   func run() throws {
+    MemoryPolicy.apply()
     var reporter = InputReporter()
     let reference = self.reference.load(&reporter)
     var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file, announcing: false)
-      let inputs = RunInputs.read(file, configs: configs, allowBinary: binary, reporter: &reporter) { event in
+      let inputs = RunInputs.read(
+        file, configs: configs, allowBinary: binary, reporter: &reporter, progress: progress.enabled
+      ) { event in
         analyzer.add(event)
       }
       // An input that could not be opened has no run to report; one cut short keeps what was read.
