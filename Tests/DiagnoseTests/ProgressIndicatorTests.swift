@@ -93,3 +93,13 @@ struct ProgressIndicatorTests {
     }
   }
 }
+
+@Suite("JSON text")
+struct JSONTextTests {
+  @Test("strings are escaped as JSON requires, other characters kept as they are")
+  func escaping() {
+    #expect(JSONText.string("plain loss 2.5") == "\"plain loss 2.5\"")
+    #expect(JSONText.string("a \"q\" \\ b\nc\rd\te\u{1}f") == "\"a \\\"q\\\" \\\\ b\\nc\\rd\\te\\u0001f\"")
+    #expect(JSONText.string("σ → 1.2× \u{1F}") == "\"σ → 1.2× \\u001f\"")
+  }
+}
