@@ -95,7 +95,8 @@ struct ReportCommand: ParsableCommand {
     case .text: try ReportOutput.withBuffer(to: output) { ReportTextRenderer().render(runs, into: &$0) }
     case .json: try ReportOutput.withBuffer(to: output) { ReportJSONRenderer().render(runs, into: &$0) }
     case .markdown: try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(runs)), to: output)
-    case .html: try ReportOutput.write(ReportHTMLRenderer().render(ReportedRun.collect(runs)), to: output)
+    case .html:
+      try ReportOutput.withBuffer(to: output) { ReportHTMLRenderer().render(ReportedRun.collect(runs), into: &$0) }
     }
     if reporter.failed { throw ExitCode(ExitStatus.inputError) }
     if let threshold = failOn.threshold,
