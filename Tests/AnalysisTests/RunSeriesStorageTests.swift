@@ -22,7 +22,8 @@ struct RunSeriesStorageTests {
           .trainingStep(
             TrainingStep(
               location: location, format: .megatronIteration, step: (index + 1) * 10,
-              loss: 2 + Double.random(in: 0...1, using: &generator), gradNorm: Double.random(in: 0.1...3, using: &generator),
+              loss: 2 + Double.random(in: 0...1, using: &generator),
+              gradNorm: Double.random(in: 0.1...3, using: &generator),
               learningRate: lr, lossScale: index < records / 2 ? 65536 : 32768, skipped: index % 500 == 7 ? 1 : 0)))
       } else {
         events.append(
@@ -30,7 +31,8 @@ struct RunSeriesStorageTests {
             TrainingStep(
               location: location, format: .huggingFaceDict,
               epoch: Double(index / 50) / 100,
-              loss: Double.random(in: 1...3, using: &generator), gradNorm: Double.random(in: 0.1...3, using: &generator),
+              loss: Double.random(in: 1...3, using: &generator),
+              gradNorm: Double.random(in: 0.1...3, using: &generator),
               learningRate: lr)))
         if index % 10 == 9 {
           events.append(

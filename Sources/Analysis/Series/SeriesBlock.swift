@@ -27,7 +27,8 @@ struct SeriesBlock: Sendable {
     Self.append(record.loss, to: &losses, at: index, missing: RunSeries.missing, capacity: capacity)
     Self.append(record.gradNorm, to: &gradNorms, at: index, missing: RunSeries.missing, capacity: capacity)
     Self.append(record.learningRate, to: &learningRates, at: index, missing: RunSeries.missing, capacity: capacity)
-    Self.append(record.epoch.map(Float.init), to: &epochs, at: index, missing: RunSeries.missingEpoch, capacity: capacity)
+    Self.append(
+      record.epoch.map(Float.init), to: &epochs, at: index, missing: RunSeries.missingEpoch, capacity: capacity)
     steps.append(step, capacity: capacity)
     lines.append(record.location.line, capacity: capacity)
   }
@@ -47,4 +48,3 @@ struct SeriesBlock: Sendable {
     }
   }
 }
-

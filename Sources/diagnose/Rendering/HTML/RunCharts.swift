@@ -108,9 +108,9 @@ struct RunCharts {
   /// The fp16 loss scale, from the records that print it (Megatron) or else from the overflow
   /// messages (DeepSpeed: the scale holds between them), with a tick at each overflow. A scale that
   /// never moves from 1 is bf16 or fp32, which do not scale: no chart.
-  private func lossScaleChart<Steps: BidirectionalCollection<Double>>(_ series: RunSeries, steps: Steps, bands: [ChartBand])
-    -> LineChart?
-  {
+  private func lossScaleChart<Steps: BidirectionalCollection<Double>>(
+    _ series: RunSeries, steps: Steps, bands: [ChartBand]
+  ) -> LineChart? {
     let printed = series.lossScales.lazy.map { RunSeries.value($0) ?? .nan }
     let buckets = LineChart(title: "", yLabel: "", width: width).buckets
     var points = Downsampler.minMax(

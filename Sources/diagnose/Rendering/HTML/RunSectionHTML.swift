@@ -52,8 +52,8 @@ struct RunSectionHTML {
   private func findings(_ emit: (String) -> Void) {
     let findings = run.diagnosis.findings
     guard !findings.isEmpty else { return emit("<h3>Findings</h3>\n<p>No findings.</p>\n") }
-    emit(
-      "<h3>Findings</h3>\n<table>\n<tr><th>severity</th><th>finding</th><th>steps</th><th>what</th><th>evidence</th></tr>\n")
+    emit("<h3>Findings</h3>\n<table>\n")
+    emit("<tr><th>severity</th><th>finding</th><th>steps</th><th>what</th><th>evidence</th></tr>\n")
     for finding in findings {
       let span = finding.endStep > finding.step ? "\(finding.step)–\(finding.endStep)" : "\(finding.step)"
       let evidence =
