@@ -7,8 +7,8 @@ public import LogParse
 /// exact: the detectors' hindsight and the advice read them back); the epoch as a `Float` (4 bytes,
 /// see ``epoch(at:)``); the step and the line as narrow offsets within their block (0–2 bytes each
 /// when they ascend evenly, as they do); the loss scale and the skipped count as runs (they change
-/// a few times a run). A column the log never prints costs nothing. About 30 bytes a step for an
-/// HF run, 26 for Megatron: ``allocatedBytes`` counts them.
+/// a few times a run). A column the log never prints costs nothing. About 31 bytes a step for an
+/// HF run, 27 for Megatron: ``allocatedBytes`` counts them.
 ///
 /// A value the log did not print is stored as ``RunSeries/missing`` (a NaN with a payload no parser
 /// produces), so that a printed `nan` stays distinguishable from "not printed": use
