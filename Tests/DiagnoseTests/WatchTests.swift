@@ -78,9 +78,9 @@ struct WatchTests {
     let concatenated = try writer.concatenated()
     defer { try? FileManager.default.removeItem(at: concatenated) }
     let expected = try Self.report(concatenated)
-    #expect(diagnoses.map(\.series.steps) == expected.map(\.series.steps))
-    #expect(diagnoses.first?.series.steps == Array(1...WatchScenario.lastStep))
-    #expect(diagnoses.map(\.series.losses) == expected.map(\.series.losses))
+    #expect(diagnoses.map { Array($0.series.steps) } == expected.map { Array($0.series.steps) })
+    #expect(diagnoses.first.map { Array($0.series.steps) } == Array(1...WatchScenario.lastStep))
+    #expect(diagnoses.map { Array($0.series.losses) } == expected.map { Array($0.series.losses) })
     #expect(diagnoses.map(\.verdict) == expected.map(\.verdict))
     #expect(diagnoses.flatMap { $0.findings.map(\.kind) } == expected.flatMap { $0.findings.map(\.kind) })
   }

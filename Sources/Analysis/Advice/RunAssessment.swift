@@ -17,7 +17,8 @@ public struct RunAssessment: Sendable {
     let settings = RunSettings(table)
     let problems = SettingsConsistency.check(settings, errors: errors)
     var diagnosis = diagnosis
-    diagnosis.findings += problems.map { Self.finding($0, at: diagnosis.firstStep ?? 0) }
+    // Appending nothing would still copy every finding out of the shared array.
+    if !problems.isEmpty { diagnosis.findings += problems.map { Self.finding($0, at: diagnosis.firstStep ?? 0) } }
     let causes = Attribution.causes(
       AttributionContext(diagnosis: diagnosis, settings: settings, reference: reference, problems: problems))
     var suggestions: [Suggestion] = []

@@ -103,7 +103,9 @@ public struct FindingLog: Sendable {
   public mutating func withdraw(_ index: Int) { withdrawn.insert(index) }
 
   /// The findings not withdrawn.
-  public var kept: [Finding] { findings.indices.filter { !withdrawn.contains($0) }.map { findings[$0] } }
+  public var kept: [Finding] {
+    withdrawn.isEmpty ? findings : findings.indices.filter { !withdrawn.contains($0) }.map { findings[$0] }
+  }
 }
 
 /// A detector's identity: an id, a one-line summary, and logs that must and must not trigger it.

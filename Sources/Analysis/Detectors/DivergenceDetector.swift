@@ -83,8 +83,9 @@ public struct DivergenceDetector: Detector {
     guard let loss = point.loss, loss.isFinite, loss > 0 else { return }
     if context.atEpochBoundary { reset() }
     let x = log(loss)
-    let settled = trend.scale != nil
-    let scale = trend.scale ?? trend.center.map { RobustScale(center: $0, sigma: Self.shortWindowSigma) }
+    let settledScale = trend.scale
+    let settled = settledScale != nil
+    let scale = settledScale ?? trend.center.map { RobustScale(center: $0, sigma: Self.shortWindowSigma) }
     if let scale {
       cusum = max(0, cusum + scale.z(x) - Self.cusumSlack)
       if cusum == 0 {

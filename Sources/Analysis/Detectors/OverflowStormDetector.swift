@@ -26,7 +26,8 @@ public struct OverflowStormDetector: Detector {
   var storm: Int?
   var skippedFinding: Int?
   /// DeepSpeed step lines after calibration within the trailing window: (step, cumulative skipped).
-  var cumulativeHistory: [(step: Int, skipped: Int)] = []
+  /// DeepSpeed's cumulative counts over the last ``skippedWindowSteps`` steps.
+  var cumulativeHistory = StepWindow()
 
   public init() {}
 
@@ -63,11 +64,12 @@ public struct OverflowStormDetector: Detector {
   private mutating func cumulative(_ skipped: Int, at point: StepPoint, context: RunContext, findings: inout FindingLog)
   {
     if let last = cumulativeHistory.last, skipped > last.skipped, calibration.skips(atStep: point.step) {
-      cumulativeHistory = [(point.step, skipped)]
+      cumulativeHistory.removeAll()
+      cumulativeHistory.append((point.step, skipped))
       return
     }
     cumulativeHistory.append((point.step, skipped))
-    cumulativeHistory.removeAll { $0.step < point.step - Self.skippedWindowSteps }
+    cumulativeHistory.removeAll(before: point.step - Self.skippedWindowSteps)
     guard let first = cumulativeHistory.first, point.step > first.step else { return }
     let late = skipped - first.skipped
     let share = Double(late) / Double(point.step - first.step)
@@ -83,7 +85,8 @@ public struct OverflowStormDetector: Detector {
     } else {
       // The episode starts at the first line in the window whose count grew.
       let start =
-        zip(cumulativeHistory, cumulativeHistory.dropFirst()).first { $0.1.skipped > $0.0.skipped }?.1.step
+        zip(cumulativeHistory.entries, cumulativeHistory.entries.dropFirst()).first { $0.1.skipped > $0.0.skipped }?.1
+        .step
         ?? point.step
       skippedFinding = findings.raise(
         Finding(

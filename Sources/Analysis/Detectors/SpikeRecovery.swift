@@ -10,7 +10,7 @@ enum SpikeRecovery {
   static let minimumPointsAfter = 10
 
   /// The first step after `endStep` whose value is at or below `limitLog` (log units), and the class.
-  static func classify(_ values: [Double], in series: RunSeries, after endStep: Int, limitLog: Double) -> (
+  static func classify(_ values: SeriesColumn<Double>, in series: RunSeries, after endStep: Int, limitLog: Double) -> (
     recovery: Recovery, step: Int?
   ) {
     let first = series.firstIndex(atOrAfter: endStep + 1)

@@ -17,8 +17,13 @@ public struct RunAnalyzer {
   /// Settings stated so far; they carry over to later segments of the same input.
   private var settings: RunContext
 
-  public init(source: String, detectors: [any Detector.Type] = DetectorRegistry.all) {
+  /// Whether findings of closed segments are kept for ``takeNewFindings()``. A post-mortem that
+  /// never asks passes `false` to `init`: on a long run it saves a copy of every finding.
+  public let announcing: Bool
+
+  public init(source: String, detectors: [any Detector.Type] = DetectorRegistry.all, announcing: Bool = true) {
     self.source = source
+    self.announcing = announcing
     self.detectorTypes = detectors
     settings = RunContext(source: source)
     segment = Segment(index: 0, context: settings, detectors: detectors)
@@ -184,7 +189,7 @@ public struct RunAnalyzer {
     guard !segment.closed else { return }
     segment.closed = true
     let raised = segment.findings.findings
-    if announced < raised.count { unannounced += raised[announced...].map { (segment.index, $0) } }
+    if announcing, announced < raised.count { unannounced += raised[announced...].map { (segment.index, $0) } }
     announced = 0
     if segment.series.isEmpty && segment.findings.findings.isEmpty && !finished.isEmpty { return }
     finished.append(segment.diagnosis(source: source))

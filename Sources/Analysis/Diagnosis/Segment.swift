@@ -108,9 +108,10 @@ struct Segment {
     for index in detectors.indices {
       detectors[index].finish(series: series, context: context, findings: &findings)
     }
-    let sorted = findings.kept.enumerated().sorted {
-      ($0.element.step, $0.offset) < ($1.element.step, $1.offset)
-    }.map(\.element)
+    // Sort positions, not findings: a long run has tens of thousands, and each copy of them costs
+    // megabytes at the report's peak.
+    let kept = findings.kept
+    let sorted = kept.indices.sorted { (kept[$0].step, $0) < (kept[$1].step, $1) }.map { kept[$0] }
     let (verdict, firstBad) = VerdictRule.decide(findings: sorted, series: series)
     return RunDiagnosis(
       source: source, run: index, formats: formats.map(\.rawValue), firstStep: series.steps.first,

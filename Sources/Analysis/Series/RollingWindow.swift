@@ -5,8 +5,9 @@
 /// median and a MAD of 0; a constant window has MAD 0 — callers floor the scale
 /// (see ``RobustScale``) rather than divide by it.
 ///
-/// - Complexity: `add` is O(capacity) (one binary search and one shift in the sorted copy, no
-///   allocation once full); `median` is O(1); `mad` is O(capacity).
+/// - Complexity: `add` is O(log capacity) to find the places plus one shift of the values lying
+///   between the dropped and the added one (no allocation once full); `median` is O(1); `mad` is
+///   O(log capacity).
 public struct RollingWindow: Sendable {
   public let capacity: Int
   private var ring: [Double]
@@ -36,22 +37,46 @@ public struct RollingWindow: Sendable {
     guard !value.isNaN else { return }
     if ring.count < capacity {
       ring.append(value)
-    } else {
-      let oldest = ring[head]
-      ring[head] = value
-      head = (head + 1) % capacity
-      sorted.remove(at: insertionIndex(of: oldest))
+      sorted.insert(value, at: Self.lowerBound(of: value, in: sorted, 0, sorted.count))
+      return
     }
-    sorted.insert(value, at: insertionIndex(of: value))
+    let oldest = ring[head]
+    ring[head] = value
+    head = head + 1 == capacity ? 0 : head + 1
+    // Replace the oldest value in place: the values between its slot and the new value's move by
+    // one, which is what removing and inserting would do, with one shift instead of two.
+    let n = sorted.count
+    sorted.withUnsafeMutableBufferPointer { values in
+      let slot = Self.lowerBound(of: oldest, in: values, 0, n)
+      if value >= values[slot] {
+        let end = Self.lowerBound(of: value, in: values, slot + 1, n)
+        var index = slot
+        while index + 1 < end {
+          values[index] = values[index + 1]
+          index += 1
+        }
+        values[end - 1] = value
+      } else {
+        let start = Self.lowerBound(of: value, in: values, 0, slot)
+        var index = slot
+        while index > start {
+          values[index] = values[index - 1]
+          index -= 1
+        }
+        values[start] = value
+      }
+    }
   }
 
-  /// The first index in `sorted` whose value is not below `value`.
-  private func insertionIndex(of value: Double) -> Int {
-    var low = 0
-    var high = sorted.count
+  /// The first index in `low..<high` of `values` whose value is not below `value` (`high` if none).
+  private static func lowerBound<C: RandomAccessCollection<Double>>(
+    of value: Double, in values: C, _ low: Int, _ high: Int
+  ) -> Int where C.Index == Int {
+    var low = low
+    var high = high
     while low < high {
       let mid = (low + high) / 2
-      if sorted[mid] < value { low = mid + 1 } else { high = mid }
+      if values[mid] < value { low = mid + 1 } else { high = mid }
     }
     return low
   }
@@ -67,30 +92,46 @@ public struct RollingWindow: Sendable {
 
   /// The median absolute deviation from the median.
   ///
-  /// Deviations left of the median grow leftwards and those right of it grow rightwards, so the
-  /// k-th smallest deviation is found by merging the two runs outwards, without sorting.
+  /// Deviations left of the median grow leftwards and those right of it grow rightwards: two sorted
+  /// runs, so the k-th smallest deviation is a k-th smallest of two sorted arrays, found by binary
+  /// search on how many come from the left run, without sorting or merging.
   public var mad: Double? {
     guard let center = median else { return nil }
     let n = sorted.count
-    let split = insertionIndex(of: center)
-    var left = split - 1
-    var right = split
-    var previous = 0.0
-    var current = 0.0
-    for _ in 0...(n / 2) {
-      previous = current
-      let leftDeviation = left >= 0 ? center - sorted[left] : .infinity
-      let rightDeviation = right < n ? sorted[right] - center : .infinity
-      if leftDeviation <= rightDeviation {
-        current = leftDeviation
-        left -= 1
-      } else {
-        current = rightDeviation
-        right += 1
-      }
+    return sorted.withUnsafeBufferPointer { values -> Double in
+      let deviations = Deviations(values: values, center: center, split: Self.lowerBound(of: center, in: values, 0, n))
+      let upper = deviations.smallest(n / 2)
+      return n % 2 == 1 ? upper : (deviations.smallest(n / 2 - 1) + upper) / 2
     }
-    // After n/2 + 1 picks, `current` is deviation number n/2 (0-based) and `previous` number n/2 - 1.
-    return n % 2 == 1 ? current : (previous + current) / 2
+  }
+
+  /// The absolute deviations of sorted values from their median, as two ascending runs: `left(i)`
+  /// for the values below `split` going leftwards, `right(j)` for the others going rightwards.
+  private struct Deviations {
+    let values: UnsafeBufferPointer<Double>
+    let center: Double
+    let split: Int
+
+    func left(_ i: Int) -> Double { center - values[split - 1 - i] }
+    func right(_ j: Int) -> Double { values[split + j] - center }
+
+    /// The `k`-th smallest deviation (from 0): take `i` from the left run and `k + 1 − i` from the
+    /// right, with `i` the first count for which the next left one is not below the last right one.
+    func smallest(_ k: Int) -> Double {
+      let leftCount = split
+      let rightCount = values.count - split
+      var low = max(0, k + 1 - rightCount)
+      var high = min(leftCount, k + 1)
+      while low < high {
+        let i = (low + high) / 2
+        if right(k - i) > left(i) { low = i + 1 } else { high = i }
+      }
+      let taken = low
+      let fromRight = k + 1 - taken
+      let lastLeft = taken > 0 ? left(taken - 1) : -Double.infinity
+      let lastRight = fromRight > 0 ? right(fromRight - 1) : -Double.infinity
+      return max(lastLeft, lastRight)
+    }
   }
 }
 

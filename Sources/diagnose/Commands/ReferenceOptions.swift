@@ -30,7 +30,7 @@ struct ReferenceOptions: ParsableArguments {
         origin: "--reference-batch \(referenceBatch) --reference-lr \(ShortNumber.format(referenceLr))")
     }
     guard let baseline else { return nil }
-    var analyzer = RunAnalyzer(source: baseline)
+    var analyzer = RunAnalyzer(source: baseline, announcing: false)
     let inputs = RunInputs.read(baseline, configs: [], allowBinary: false, reporter: &reporter) { analyzer.add($0) }
     guard let run = analyzer.finish().last(where: { $0.logged > 0 }),
       let reference = Reference(baseline: run, table: inputs.table, origin: "baseline \(baseline)")

@@ -67,13 +67,18 @@ struct ReportCommand: ParsableCommand {
 
   @OptionGroup var reference: ReferenceOptions
 
+  @OptionGroup var progress: ProgressOptions
+
   func run() throws {
+    MemoryPolicy.apply()
     var reporter = InputReporter()
     let reference = self.reference.load(&reporter)
     var runs: [RunAssessment] = []
     for file in files {
-      var analyzer = RunAnalyzer(source: file)
-      let inputs = RunInputs.read(file, configs: configs, allowBinary: binary, reporter: &reporter) { event in
+      var analyzer = RunAnalyzer(source: file, announcing: false)
+      let inputs = RunInputs.read(
+        file, configs: configs, allowBinary: binary, reporter: &reporter, progress: progress.enabled
+      ) { event in
         analyzer.add(event)
       }
       // An input that could not be opened has no run to report; one cut short keeps what was read.
@@ -90,7 +95,8 @@ struct ReportCommand: ParsableCommand {
     case .text: try ReportOutput.withBuffer(to: output) { ReportTextRenderer().render(runs, into: &$0) }
     case .json: try ReportOutput.withBuffer(to: output) { ReportJSONRenderer().render(runs, into: &$0) }
     case .markdown: try ReportOutput.write(ReportMarkdownRenderer().render(ReportedRun.collect(runs)), to: output)
-    case .html: try ReportOutput.write(ReportHTMLRenderer().render(ReportedRun.collect(runs)), to: output)
+    case .html:
+      try ReportOutput.withBuffer(to: output) { ReportHTMLRenderer().render(ReportedRun.collect(runs), into: &$0) }
     }
     if reporter.failed { throw ExitCode(ExitStatus.inputError) }
     if let threshold = failOn.threshold,

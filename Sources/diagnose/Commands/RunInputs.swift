@@ -15,24 +15,33 @@ struct RunInputs {
   var error: InputError?
 
   /// Reads `file` (handing every event to `consume`), then what it names, then `configs`.
+  ///
+  /// With `progress`, a long `file` shows a ``ProgressIndicator`` while it is read.
   static func read(
     _ file: String, as kind: InputKind? = nil, configs: [String], allowBinary: Bool, reporter: inout InputReporter,
-    _ consume: (LogEvent) -> Void
+    progress: Bool = false, _ consume: (LogEvent) -> Void
   ) -> RunInputs {
     var inputs = RunInputs()
     var named: [String] = []
+    var indicator = ProgressIndicator(path: file, enabled: progress)
     do {
       try InputLoader.load(file, as: kind, allowBinary: allowBinary) { event in
         inputs.readAnything = true
         inputs.note(event, from: file, named: &named)
-        if case .note(let note) = event { reporter.warn(source: file, note) }
+        indicator.update(bytes: event.location.offset)
+        if case .note(let note) = event {
+          indicator.clear()
+          reporter.warn(source: file, note)
+        }
         consume(event)
       }
     } catch {
+      indicator.clear()
       inputs.failed = true
       inputs.error = error
       reporter.report(error)
     }
+    indicator.clear()
     var seen = Set([ConfigPath.identity(file)])
     var queue = named.compactMap { ConfigPath.locate($0, besideInput: file) }.map { ($0, InputKind.deepSpeedConfig) }
     queue += configs.map { ($0, SettingsCommand.configKind($0)) }

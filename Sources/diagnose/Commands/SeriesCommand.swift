@@ -45,6 +45,8 @@ struct SeriesCommand: ParsableCommand {
   @Option(help: "Parser threads for a large regular file (default: every core). The output is the same.")
   var threads: Int?
 
+  @OptionGroup var progress: ProgressOptions
+
   func run() throws {
     MemoryPolicy.apply()
     var output = OutputBuffer()
@@ -55,17 +57,22 @@ struct SeriesCommand: ParsableCommand {
       var builder = SeriesBuilder(loggingSteps: loggingSteps)
       renderer.startSource(file)
       var rows = 0
+      var indicator = ProgressIndicator(path: file, enabled: progress.enabled)
+      defer { indicator.clear() }
       do {
         try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
+          indicator.update(bytes: event.location.offset)
           if let row = builder.add(event) {
             rows += 1
             renderer.write(row, into: &output)
           } else if case .note(let note) = event {
             output.flush()
+            indicator.clear()
             reporter.warn(source: file, note)
           }
         }
       } catch {
+        indicator.clear()
         output.flush()
         reporter.report(error)
         continue

@@ -33,6 +33,8 @@ struct SettingsCommand: ParsableCommand {
   @Option(help: "Output format: text or json.")
   var format: Format = .text
 
+  @OptionGroup var progress: ProgressOptions
+
   func run() throws {
     var table = SettingsTable()
     var reporter = InputReporter()
@@ -43,19 +45,25 @@ struct SettingsCommand: ParsableCommand {
       let (file, kind) = queue[index]
       index += 1
       var named: [String] = []
+      var indicator = ProgressIndicator(path: file, enabled: progress.enabled)
       do {
         try InputLoader.load(file, as: kind) { event in
+          indicator.update(bytes: event.location.offset)
           switch event {
           case .setting(let setting):
             table.add(setting, from: file)
             if setting.name == "deepspeed", case .string(let path) = setting.value { named.append(path) }
-          case .note(let note): reporter.warn(source: file, note)
+          case .note(let note):
+            indicator.clear()
+            reporter.warn(source: file, note)
           default: break
           }
         }
       } catch {
+        indicator.clear()
         reporter.report(error)
       }
+      indicator.clear()
       for path in named {
         guard let found = ConfigPath.locate(path, besideInput: file), read.insert(ConfigPath.identity(found)).inserted
         else { continue }

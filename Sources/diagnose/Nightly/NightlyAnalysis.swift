@@ -41,7 +41,7 @@ struct NightlyAnalysis {
     var reporter = InputReporter()
     let held = HeldMessages()
     reporter.held = held
-    var analyzer = RunAnalyzer(source: path)
+    var analyzer = RunAnalyzer(source: path, announcing: false)
     let inputs = RunInputs.read(path, configs: [], allowBinary: false, reporter: &reporter) { analyzer.add($0) }
     if inputs.failed, !inputs.readAnything, let error = inputs.error {
       let reason =

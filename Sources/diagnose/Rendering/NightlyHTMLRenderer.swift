@@ -34,7 +34,7 @@ struct NightlyHTMLRenderer {
       let total = run.settings.int(.totalBatchSize).map(String.init) ?? "—"
       let lr = learningRate(run)
       let sparkline = SparklineSVG.render(
-        steps: diagnosis.series.steps, values: diagnosis.series.losses.map { RunSeries.value($0) ?? 0 },
+        steps: Array(diagnosis.series.steps), values: diagnosis.series.losses.map { RunSeries.value($0) ?? 0 },
         title: "loss of \(diagnosis.source)")
       let changes = report.changes[run.anchor] ?? []
       html +=

@@ -4,6 +4,19 @@ import Analysis
 /// its charts, findings, settings and evidence (``RunSectionHTML``).
 struct ReportHTMLRenderer {
   func render(_ runs: [ReportedRun]) -> String {
+    var page = ""
+    render(runs) { page += $0 }
+    return page
+  }
+
+  /// Writes the page as it is rendered, one run section at a time.
+  func render(_ runs: [ReportedRun], into output: inout OutputBuffer) {
+    render(runs) { output.append($0) }
+  }
+
+  private func render(_ runs: [ReportedRun], _ emit: (String) -> Void) {
+    let frame = HTMLPage.frame(title: "diagnose report")
+    emit(frame.head)
     var body = "<h1>diagnose report</h1>\n"
     if runs.isEmpty {
       body += "<p>No run with training records was read.</p>\n"
@@ -18,9 +31,10 @@ struct ReportHTMLRenderer {
           + "<td class=\"num\">\(steps)</td><td>\(FindingCounts(diagnosis.findings).text)</td></tr>\n"
       }
       body += "</table>\n"
-      for run in runs { body += RunSectionHTML(run: run).render() }
     }
-    return HTMLPage.document(title: "diagnose report", body: body)
+    emit(body)
+    for run in runs { RunSectionHTML(run: run).render(emit) }
+    emit(frame.tail)
   }
 }
 

@@ -33,11 +33,13 @@ struct ReportTextRenderer {
     if !counts.isEmpty { verdict += " (\(counts.joined(separator: ", ")))" }
     output.append(verdict)
     output.endLine()
-    let losses = run.series.losses.map { RunSeries.value($0) }
+    // Read in place: an array of a million optional losses would be 16 MB.
+    let losses = run.series.losses.lazy.map(RunSeries.value)
     if let line = Sparkline.render(losses) {
-      let finite = losses.compactMap { $0 }.filter(\.isFinite)
       var text = "  loss \(line)"
-      if let first = finite.first, let last = finite.last {
+      if let first = losses.first(where: { $0?.isFinite == true }) ?? nil,
+        let last = losses.last(where: { $0?.isFinite == true }) ?? nil
+      {
         text += "  \(TextNumber.short(first)) → \(TextNumber.short(last))"
       }
       output.append(text)

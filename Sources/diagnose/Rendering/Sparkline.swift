@@ -11,7 +11,8 @@
 enum Sparkline {
   static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-  static func render(_ values: [Double?], width: Int = 48) -> String? {
+  static func render<Values: RandomAccessCollection<Double?>>(_ values: Values, width: Int = 48) -> String?
+  where Values.Index == Int {
     let count = values.count
     guard count >= 2 else { return nil }
     let buckets = min(width, count)

@@ -5,6 +5,9 @@ struct ChartSeries {
   var color: String
   var strokeWidth = 1.5
   var opacity = 1.0
+  /// The points are already reduced to the chart's buckets (``LineChart/buckets``) by
+  /// ``Downsampler``, from a series too long to hand over whole.
+  var reduced = false
 }
 
 /// A finding placed on the step axis (a spike, divergence onset, NaN).

@@ -4,7 +4,8 @@
 /// maximum, in step order, so a one-step spike in a million steps stays on the chart: an average
 /// would hide it. Non-finite values are kept as gaps so that a NaN run is not drawn as a line.
 ///
-/// - Complexity: O(n) time, O(width) output.
+/// - Complexity: O(n) time, O(width) output; the sequence form holds one bucket at a time, so a
+///   chart of a million-step series never materialises a million points.
 enum Downsampler {
   struct Point: Equatable {
     var x: Double
@@ -12,33 +13,55 @@ enum Downsampler {
   }
 
   static func minMax(_ points: [Point], buckets: Int) -> [Point] {
-    guard buckets > 0, points.count > buckets * 3 else { return points }
+    minMax(points, count: points.count, buckets: buckets)
+  }
+
+  /// The same reduction over `count` points produced in order.
+  static func minMax<Points: Sequence<Point>>(_ points: Points, count: Int, buckets: Int) -> [Point] {
+    guard buckets > 0, count > buckets * 3 else { return Array(points) }
+    var iterator = points.makeIterator()
     var result: [Point] = []
     result.reserveCapacity(buckets * 3 + 2)
-    let size = Double(points.count) / Double(buckets)
-    for bucket in 0..<buckets {
-      let start = Int(Double(bucket) * size)
-      let end = min(points.count, Int(Double(bucket + 1) * size))
+    var bucket: [Point] = []
+    var taken = 0
+    var last: Point?
+    let size = Double(count) / Double(buckets)
+    for index in 0..<buckets {
+      let start = Int(Double(index) * size)
+      let end = min(count, Int(Double(index + 1) * size))
       guard start < end else { continue }
-      var low: Int? = nil
-      var high: Int? = nil
-      var gap: Int? = nil
-      for index in start..<end {
-        let y = points[index].y
-        guard y.isFinite else {
-          if gap == nil { gap = index }
-          continue
-        }
-        if low == nil || y < points[low!].y { low = index }
-        if high == nil || y > points[high!].y { high = index }
+      bucket.removeAll(keepingCapacity: true)
+      while taken < end, let point = iterator.next() {
+        if taken >= start { bucket.append(point) }
+        taken += 1
       }
-      var keep = Set([start])
-      if let low { keep.insert(low) }
-      if let high { keep.insert(high) }
-      if let gap { keep.insert(gap) }
-      for index in keep.sorted() { result.append(points[index]) }
+      guard !bucket.isEmpty else { continue }
+      last = bucket.last
+      keepExtremes(of: bucket, into: &result)
     }
-    if let last = points.last, result.last != last { result.append(last) }
+    while let point = iterator.next() { last = point }
+    if let last, result.last != last { result.append(last) }
     return result
+  }
+
+  /// Appends a bucket's first point, minimum, maximum and first gap, in order.
+  private static func keepExtremes(of bucket: [Point], into result: inout [Point]) {
+    var low: Int? = nil
+    var high: Int? = nil
+    var gap: Int? = nil
+    for index in bucket.indices {
+      let y = bucket[index].y
+      guard y.isFinite else {
+        if gap == nil { gap = index }
+        continue
+      }
+      if low == nil || y < bucket[low!].y { low = index }
+      if high == nil || y > bucket[high!].y { high = index }
+    }
+    var keep = Set([0])
+    if let low { keep.insert(low) }
+    if let high { keep.insert(high) }
+    if let gap { keep.insert(gap) }
+    for index in keep.sorted() { result.append(bucket[index]) }
   }
 }

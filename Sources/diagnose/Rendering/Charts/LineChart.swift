@@ -21,13 +21,14 @@ struct LineChart {
     Axis.Frame(left: 64, top: 28, right: width - 16, bottom: height - 40)
   }
 
+  /// A bucket per two pixels: first, minimum and maximum of each still show every spike, in half the bytes.
+  var buckets: Int { Int((frame.right - frame.left) / 2) }
+
   func svg() -> String {
     let frame = self.frame
-    // A bucket per two pixels: first, minimum and maximum of each still show every spike, in half the bytes.
-    let buckets = Int((frame.right - frame.left) / 2)
     let reduced = series.map { line in
       var copy = line
-      copy.points = Downsampler.minMax(line.points, buckets: buckets)
+      if !line.reduced { copy.points = Downsampler.minMax(line.points, buckets: buckets) }
       return copy
     }
     let xs = reduced.flatMap { $0.points.map(\.x) } + markers.map(\.step)

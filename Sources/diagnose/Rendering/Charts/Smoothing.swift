@@ -7,28 +7,43 @@ enum Smoothing {
   static let tensorBoardDefaultWeight = 0.6
 
   static func debiasedEMA(_ values: [Double], weight: Double) -> [Double] {
-    guard weight > 0 else { return values }
-    // TensorBoard leaves a constant series as it is (debiasing would add rounding noise).
-    let finite = values.filter(\.isFinite)
-    if let first = finite.first, finite.allSatisfy({ $0 == first }) { return values }
-    var last = 0.0
-    var count = 0.0
-    var result: [Double] = []
-    result.reserveCapacity(values.count)
-    for value in values {
-      guard value.isFinite else {
-        result.append(value)
-        continue
-      }
-      count += 1
-      last = last * weight + (1 - weight) * value
-      let debias = 1 - pow(weight, count)
-      result.append(debias > 0 ? last / debias : value)
-    }
-    return result
+    Array(debiasedEMA(lazy: values, weight: weight))
   }
 
-  private static func pow(_ base: Double, _ exponent: Double) -> Double {
+  /// The smoothed values one at a time, for a series too long to copy (the constant-series check
+  /// reads `values` once more first).
+  static func debiasedEMA<Values: Collection<Double>>(lazy values: Values, weight: Double) -> DebiasedEMA<Values> {
+    // TensorBoard leaves a constant series as it is (debiasing would add rounding noise).
+    let first = values.first(where: \.isFinite)
+    let constant = first.map { first in values.allSatisfy { !$0.isFinite || $0 == first } } ?? true
+    return DebiasedEMA(values: values, weight: weight > 0 && !constant ? weight : 0)
+  }
+
+  /// A debiased EMA over `values`, computed as it is read; a weight of 0 passes them through.
+  struct DebiasedEMA<Values: Collection<Double>>: Sequence {
+    let values: Values
+    let weight: Double
+
+    func makeIterator() -> Iterator { Iterator(base: values.makeIterator(), weight: weight) }
+
+    struct Iterator: IteratorProtocol {
+      var base: Values.Iterator
+      let weight: Double
+      var last = 0.0
+      var count = 0.0
+
+      mutating func next() -> Double? {
+        guard let value = base.next() else { return nil }
+        guard weight > 0, value.isFinite else { return value }
+        count += 1
+        last = last * weight + (1 - weight) * value
+        let debias = 1 - Smoothing.pow(weight, count)
+        return debias > 0 ? last / debias : value
+      }
+    }
+  }
+
+  fileprivate static func pow(_ base: Double, _ exponent: Double) -> Double {
     var result = 1.0
     var power = Int(exponent)
     var factor = base

@@ -4,23 +4,27 @@ import Analysis
 /// network. Clusters are often offline, and a file that parses as XML can be checked by any parser.
 enum HTMLPage {
   static func document(title: String, body: String) -> String {
-    """
-    <!DOCTYPE html>
-    <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
-    <head>
-    <meta charset="utf-8"/>
-    <meta name="viewport" content="width=device-width, initial-scale=1"/>
-    <title>\(escape(title))</title>
-    <style>
-    \(style)
-    </style>
-    </head>
-    <body>
-    \(body)
-    </body>
-    </html>
+    let frame = frame(title: title)
+    return frame.head + body + frame.tail
+  }
 
-    """
+  /// The page around its body, for writing a long body piece by piece.
+  static func frame(title: String) -> (head: String, tail: String) {
+    let head = """
+      <!DOCTYPE html>
+      <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+      <head>
+      <meta charset="utf-8"/>
+      <meta name="viewport" content="width=device-width, initial-scale=1"/>
+      <title>\(escape(title))</title>
+      <style>
+      \(style)
+      </style>
+      </head>
+      <body>
+
+      """
+    return (head, "\n</body>\n</html>\n")
   }
 
   static func escape(_ text: String) -> String { SVGText.escape(text) }

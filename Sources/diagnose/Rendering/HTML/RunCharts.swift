@@ -12,32 +12,37 @@ struct RunCharts {
   /// TensorBoard's default smoothing weight, shown in the legend (stability.md §3.2).
   static let smoothingWeight = Smoothing.tensorBoardDefaultWeight
 
+  /// Columns are read in place and reduced to each chart's buckets as they are read: arrays of a
+  /// million-step run's values and points cost over 100 MB at the report's peak.
   func charts() -> [LineChart] {
     let series = run.diagnosis.series
-    let steps = series.steps.map(Double.init)
+    let steps = series.steps.lazy.map(Double.init)
     let bands = self.bands()
     var charts: [LineChart] = []
 
-    let losses = series.losses.map { RunSeries.value($0) ?? .nan }
+    let losses = series.losses.lazy.map { RunSeries.value($0) ?? .nan }
     if losses.contains(where: { !$0.isNaN }) || !run.alarming.isEmpty {
       var chart = chart("loss", yLabel: "training loss", bands: bands)
       chart.series = [
-        ChartSeries(name: "loss", points: points(steps, losses), color: "#93c5fd", strokeWidth: 1),
+        ChartSeries(
+          name: "loss", points: points(steps, losses, for: chart), color: "#93c5fd", strokeWidth: 1, reduced: true),
         ChartSeries(
           name: "smoothed (TensorBoard EMA, weight \(ShortNumber.format(Self.smoothingWeight)))",
-          points: points(steps, Smoothing.debiasedEMA(losses, weight: Self.smoothingWeight)), color: "#1d4ed8",
-          strokeWidth: 1.8),
+          points: points(steps, Smoothing.debiasedEMA(lazy: losses, weight: Self.smoothingWeight), for: chart),
+          color: "#1d4ed8", strokeWidth: 1.8, reduced: true),
       ]
       chart.markers = markers { !["grad_norm", "learning_rate", "loss_scale", "skipped"].contains($0.metric) }
       charts.append(chart)
     }
 
-    let gradNorms = series.gradNorms.map { RunSeries.value($0) ?? .nan }
+    let gradNorms = series.gradNorms.lazy.map { RunSeries.value($0) ?? .nan }
     if gradNorms.contains(where: { $0.isFinite }) {
       var chart = chart("grad_norm (log scale)", yLabel: "gradient norm (L2)", bands: bands)
       chart.logarithmic = true
       chart.series = [
-        ChartSeries(name: "grad_norm", points: points(steps, gradNorms), color: "#7c3aed", strokeWidth: 1.2)
+        ChartSeries(
+          name: "grad_norm", points: points(steps, gradNorms, for: chart), color: "#7c3aed", strokeWidth: 1.2,
+          reduced: true)
       ]
       if let clip = run.settings.double(.maxGradNorm), clip > 0, let first = steps.first, let last = steps.last {
         chart.series.append(
@@ -50,10 +55,12 @@ struct RunCharts {
       charts.append(chart)
     }
 
-    let rates = series.learningRates.map { RunSeries.value($0) ?? .nan }
+    let rates = series.learningRates.lazy.map { RunSeries.value($0) ?? .nan }
     if rates.contains(where: { $0.isFinite }) {
       var chart = chart("learning rate", yLabel: "learning rate", bands: bands)
-      chart.series = [ChartSeries(name: "learning_rate", points: points(steps, rates), color: "#059669")]
+      chart.series = [
+        ChartSeries(name: "learning_rate", points: points(steps, rates, for: chart), color: "#059669", reduced: true)
+      ]
       chart.markers = markers { $0.metric == "learning_rate" }
       charts.append(chart)
     }
@@ -64,7 +71,9 @@ struct RunCharts {
     if evalLosses.contains(where: { $0.isFinite }) {
       var chart = chart("eval loss", yLabel: "evaluation loss", bands: bands)
       chart.series = [
-        ChartSeries(name: "eval_loss", points: points(series.evalSteps.map(Double.init), evalLosses), color: "#ea580c")
+        ChartSeries(
+          name: "eval_loss", points: zip(series.evalSteps.map(Double.init), evalLosses).map(Downsampler.Point.init),
+          color: "#ea580c")
       ]
       charts.append(chart)
     }
@@ -80,8 +89,12 @@ struct RunCharts {
     return chart
   }
 
-  private func points(_ steps: [Double], _ values: [Double]) -> [Downsampler.Point] {
-    zip(steps, values).map { Downsampler.Point(x: $0, y: $1) }
+  /// The points of `values` over `steps`, reduced to `chart`'s buckets as they are read.
+  private func points<Steps: Collection<Double>, Values: Sequence<Double>>(
+    _ steps: Steps, _ values: Values, for chart: LineChart
+  ) -> [Downsampler.Point] {
+    Downsampler.minMax(
+      zip(steps, values).lazy.map { Downsampler.Point(x: $0, y: $1) }, count: steps.count, buckets: chart.buckets)
   }
 
   private func markers(where include: (Finding) -> Bool) -> [ChartMarker] {
@@ -95,9 +108,15 @@ struct RunCharts {
   /// The fp16 loss scale, from the records that print it (Megatron) or else from the overflow
   /// messages (DeepSpeed: the scale holds between them), with a tick at each overflow. A scale that
   /// never moves from 1 is bf16 or fp32, which do not scale: no chart.
-  private func lossScaleChart(_ series: RunSeries, steps: [Double], bands: [ChartBand]) -> LineChart? {
-    let printed = series.lossScales.map { RunSeries.value($0) ?? .nan }
-    var points = zip(steps, printed).filter { $1.isFinite }.map { Downsampler.Point(x: $0, y: $1) }
+  private func lossScaleChart<Steps: BidirectionalCollection<Double>>(
+    _ series: RunSeries, steps: Steps, bands: [ChartBand]
+  ) -> LineChart? {
+    let printed = series.lossScales.lazy.map { RunSeries.value($0) ?? .nan }
+    let buckets = LineChart(title: "", yLabel: "", width: width).buckets
+    var points = Downsampler.minMax(
+      zip(steps, printed).lazy.filter { $1.isFinite }.map { Downsampler.Point(x: $0, y: $1) },
+      count: printed.lazy.filter(\.isFinite).count, buckets: buckets)
+    var printedPoints = !points.isEmpty
     var rugs = overflows(steps: series.steps, scales: printed)
     if !series.overflowSteps.isEmpty {
       rugs = []
@@ -116,6 +135,7 @@ struct RunCharts {
             step: step, label: "step \(series.overflowSteps[index]): overflow" + (change.map { ", \($0)" } ?? "")))
       }
       if points.isEmpty {
+        printedPoints = false
         points = fromMessages
         if let last = fromMessages.last, let end = steps.last, end > last.x { points.append(.init(x: end, y: last.y)) }
       }
@@ -123,14 +143,15 @@ struct RunCharts {
     guard !points.isEmpty || !rugs.isEmpty, points.contains(where: { $0.y != 1 }) || !rugs.isEmpty else { return nil }
     var chart = chart("fp16 loss scale (log scale)", yLabel: "loss scale", bands: bands)
     chart.logarithmic = true
-    chart.series = points.isEmpty ? [] : [ChartSeries(name: "loss scale", points: points, color: "#b45309")]
+    chart.series =
+      points.isEmpty ? [] : [ChartSeries(name: "loss scale", points: points, color: "#b45309", reduced: printedPoints)]
     chart.markers = markers { ["loss_scale", "skipped"].contains($0.metric) }
     chart.rugs = rugs
     return chart
   }
 
   /// Where the printed loss scale went down: each is an fp16 overflow (a skipped step).
-  private func overflows(steps: [Int], scales: [Double]) -> [ChartRug] {
+  private func overflows<Steps: Sequence<Int>, Scales: Sequence<Double>>(steps: Steps, scales: Scales) -> [ChartRug] {
     var rugs: [ChartRug] = []
     var previous: Double?
     for (step, scale) in zip(steps, scales) where scale.isFinite {

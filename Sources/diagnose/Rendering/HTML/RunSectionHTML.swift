@@ -8,6 +8,14 @@ struct RunSectionHTML {
   var headingNote = ""
 
   func render() -> String {
+    var html = ""
+    render { html += $0 }
+    return html
+  }
+
+  /// Hands the section to `emit` piece by piece: a run with tens of thousands of findings has a
+  /// section of tens of MB, which need not exist as one string (nor twice, as `+=` grows it).
+  func render(_ emit: (String) -> Void) {
     let diagnosis = run.diagnosis
     var html = "<section id=\"\(run.anchor)\">\n"
     html +=
@@ -24,33 +32,39 @@ struct RunSectionHTML {
     html +=
       "<p class=\"facts\">" + facts.map { $0.hasPrefix("<") ? $0 : HTMLPage.escape($0) }.joined(separator: " · ")
       + "</p>\n"
+    emit(html)
     let charts = RunCharts(run: run).charts()
     if !charts.isEmpty {
-      html += "<div class=\"charts\">\n" + charts.map { $0.svg() }.joined(separator: "\n") + "\n</div>\n"
+      emit("<div class=\"charts\">\n")
+      for (position, chart) in charts.enumerated() {
+        if position > 0 { emit("\n") }
+        emit(chart.svg())
+      }
+      emit("\n</div>\n")
     }
-    html += findings()
-    html += causesAndSuggestions()
-    html += settings()
-    html += evidence()
-    return html + "</section>\n"
+    findings(emit)
+    emit(causesAndSuggestions())
+    emit(settings())
+    evidence(emit)
+    emit("</section>\n")
   }
 
-  private func findings() -> String {
+  private func findings(_ emit: (String) -> Void) {
     let findings = run.diagnosis.findings
-    guard !findings.isEmpty else { return "<h3>Findings</h3>\n<p>No findings.</p>\n" }
-    var html =
-      "<h3>Findings</h3>\n<table>\n<tr><th>severity</th><th>finding</th><th>steps</th><th>what</th><th>evidence</th></tr>\n"
+    guard !findings.isEmpty else { return emit("<h3>Findings</h3>\n<p>No findings.</p>\n") }
+    emit("<h3>Findings</h3>\n<table>\n")
+    emit("<tr><th>severity</th><th>finding</th><th>steps</th><th>what</th><th>evidence</th></tr>\n")
     for finding in findings {
       let span = finding.endStep > finding.step ? "\(finding.step)–\(finding.endStep)" : "\(finding.step)"
       let evidence =
         finding.evidence.prefix(4).map { "\($0.source):\($0.line)" }.joined(separator: ", ")
         + (finding.evidence.count > 4 ? " +\(finding.evidence.count - 4) more" : "")
-      html +=
+      emit(
         "<tr><td class=\"sev-\(finding.severity.rawValue)\">\(finding.severity.rawValue)</td>"
-        + "<td><code>\(finding.kind.rawValue)</code></td><td class=\"num\">\(span)</td>"
-        + "<td>\(HTMLPage.escape(finding.message))</td><td><code>\(HTMLPage.escape(evidence))</code></td></tr>\n"
+          + "<td><code>\(finding.kind.rawValue)</code></td><td class=\"num\">\(span)</td>"
+          + "<td>\(HTMLPage.escape(finding.message))</td><td><code>\(HTMLPage.escape(evidence))</code></td></tr>\n")
     }
-    return html + "</table>\n"
+    emit("</table>\n")
   }
 
   /// Attribution's section: the causes the settings explain, each with its suggestions.
@@ -101,18 +115,17 @@ struct RunSectionHTML {
     return html + "</table>\n"
   }
 
-  private func evidence() -> String {
+  private func evidence(_ emit: (String) -> Void) {
     let quoted = run.alarming.filter { finding in finding.evidence.contains { run.quotes[$0] != nil } }
-    guard !quoted.isEmpty else { return "" }
-    var html = "<h3>Evidence from the log</h3>\n"
+    guard !quoted.isEmpty else { return }
+    emit("<h3>Evidence from the log</h3>\n")
     for finding in quoted {
-      html +=
-        "<p><span class=\"sev-\(finding.severity.rawValue)\">\(finding.kind.rawValue)</span> at step \(finding.step)</p>\n<pre>"
       let lines = finding.evidence.prefix(ReportedRun.quotesPerFinding).compactMap { evidence in
         run.quotes[evidence].map { "\(evidence.source):\(evidence.line): \($0)" }
       }
-      html += lines.map(HTMLPage.escape).joined(separator: "\n") + "</pre>\n"
+      emit(
+        "<p><span class=\"sev-\(finding.severity.rawValue)\">\(finding.kind.rawValue)</span> at step \(finding.step)</p>\n<pre>"
+          + lines.map(HTMLPage.escape).joined(separator: "\n") + "</pre>\n")
     }
-    return html
   }
 }
