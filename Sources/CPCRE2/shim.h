@@ -100,22 +100,30 @@ static inline size_t cpcre2_anchor_verify(const cpcre2_anchor_program *program, 
 __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
     const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
     size_t count, size_t capacity, size_t room) {
-  __m256i masks[6];
-  for (int m = 0; m < 6; m++) {
-    masks[m] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[m]));
-  }
+  // Six named masks, the three window bytes unrolled: kept in registers (a loop over an array of
+  // masks reloaded them from the stack, twice the instructions per block).
+  const __m256i low0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[0]));
+  const __m256i high0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[1]));
+  const __m256i low1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[2]));
+  const __m256i high1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[3]));
+  const __m256i low2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[4]));
+  const __m256i high2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[5]));
   const __m256i nibble = _mm256_set1_epi8(0x0F);
   const __m256i zero = _mm256_setzero_si256();
   size_t at = *position;
   while (at + 34 <= length && count + room <= capacity) {
-    __m256i result = _mm256_set1_epi8((char)0xFF);
-    for (int k = 0; k < 3; k++) {
-      __m256i block = _mm256_loadu_si256((const __m256i *)(data + at + k));
-      __m256i low = _mm256_and_si256(block, nibble);
-      __m256i high = _mm256_and_si256(_mm256_srli_epi16(block, 4), nibble);
-      result = _mm256_and_si256(result, _mm256_shuffle_epi8(masks[2 * k], low));
-      result = _mm256_and_si256(result, _mm256_shuffle_epi8(masks[2 * k + 1], high));
-    }
+    __m256i block0 = _mm256_loadu_si256((const __m256i *)(data + at));
+    __m256i block1 = _mm256_loadu_si256((const __m256i *)(data + at + 1));
+    __m256i block2 = _mm256_loadu_si256((const __m256i *)(data + at + 2));
+    __m256i result = _mm256_and_si256(
+        _mm256_shuffle_epi8(low0, _mm256_and_si256(block0, nibble)),
+        _mm256_shuffle_epi8(high0, _mm256_and_si256(_mm256_srli_epi16(block0, 4), nibble)));
+    result = _mm256_and_si256(result, _mm256_shuffle_epi8(low1, _mm256_and_si256(block1, nibble)));
+    result = _mm256_and_si256(
+        result, _mm256_shuffle_epi8(high1, _mm256_and_si256(_mm256_srli_epi16(block1, 4), nibble)));
+    result = _mm256_and_si256(result, _mm256_shuffle_epi8(low2, _mm256_and_si256(block2, nibble)));
+    result = _mm256_and_si256(
+        result, _mm256_shuffle_epi8(high2, _mm256_and_si256(_mm256_srli_epi16(block2, 4), nibble)));
     unsigned found = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(result, zero));
     if (found) {
       uint8_t bits[32];

@@ -19,8 +19,8 @@ public protocol LogFormat: AnyObject {
   var anchors: [Anchor] { get }
 
   /// Appends the offsets where a segment of this format may be, given where its anchors are in
-  /// `bytes` (sorted by offset; overlapping occurrences are all there). The default takes every
-  /// hit's offset.
+  /// `bytes` (sorted by offset; overlapping occurrences are all there; called for every chunk, even
+  /// without hits). The default takes every hit's offset.
   ///
   /// Several candidates in one segment are fine, in any order: the scanner sorts them and passes
   /// each segment once.

@@ -146,7 +146,8 @@ public final class LogScanner {
     }
     for (index, format) in formats.enumerated() {
       candidates.removeAll(keepingCapacity: true)
-      if !formatHits[index].isEmpty { format.candidates(from: formatHits[index], in: bytes, into: &candidates) }
+      // Also without hits: a format may search more where its state says so (the HF banner's labels).
+      format.candidates(from: formatHits[index], in: bytes, into: &candidates)
       format.findCandidates(in: bytes, into: &candidates)
       body(index, candidates)
     }

@@ -42,8 +42,8 @@ public final class HuggingFaceBannerFormat: LogFormat {
     reader = try! Pattern(pattern).makeMatcher()
   }
 
-  /// `***** Running ` (then `training *****` or a capital), and the block's labels.
-  public var anchors: [Anchor] { [Anchor(Self.bannerLiteral)] + Self.labelLiterals.map { Anchor($0) } }
+  /// `***** Running ` (then `training *****` or a capital).
+  public var anchors: [Anchor] { [Anchor(Self.bannerLiteral)] }
 
   private static let bannerLiteral = "***** Running "
   private static let labelLiterals = [
@@ -52,14 +52,19 @@ public final class HuggingFaceBannerFormat: LogFormat {
     "Number of trainable parameters = ", "Training with DataParallel", "Continuing training from global",
     "Resuming training from checkpoint",
   ]
+  /// The labels have their own sweep, run only where a banner may be open: in the scanner's sweep
+  /// their common words (`Num`, `steps`, `training`) let through several times more ordinary
+  /// text than all other anchors together.
+  private let labelSweep = AnchorSweep(anchors: labelLiterals.map { Anchor($0) })
+  private var labelHits: [UInt64] = []
 
-  /// Banner lines only follow a `***** Running training *****` line, so labels count only from the
-  /// first training banner in the chunk, or from the chunk's start while a banner seen before is
-  /// still open (no record logged since).
+  /// Banner lines only follow a `***** Running training *****` line, so labels are searched only
+  /// from the first training banner in the chunk, or from the chunk's start while a banner seen
+  /// before is still open (no record logged since).
   public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
     var bannerEnd = 0
     var firstTrainingBanner: Int?
-    for hit in hits where hit.anchor == 0 && hit.offset >= bannerEnd {
+    for hit in hits where hit.offset >= bannerEnd {
       let after = hit.offset + Self.bannerLiteral.utf8.count
       if ByteText.hasPrefix(bytes, "training *****", at: after) {
         if firstTrainingBanner == nil { firstTrainingBanner = hit.offset }
@@ -72,10 +77,14 @@ public final class HuggingFaceBannerFormat: LogFormat {
       offsets.append(hit.offset)
     }
     guard let from = state.inTrainingBanner ? 0 : firstTrainingBanner else { return }
-    var labelEnd = from
-    for hit in hits where hit.anchor > 0 && hit.offset >= labelEnd {
-      offsets.append(hit.offset)
-      labelEnd = hit.offset + Self.labelLiterals[hit.anchor - 1].utf8.count
+    labelHits.removeAll(keepingCapacity: true)
+    labelSweep.find(in: UnsafeRawBufferPointer(rebasing: bytes[from...]), into: &labelHits)
+    var labelEnd = 0
+    for key in labelHits {
+      let offset = Int(key >> 16)
+      guard offset >= labelEnd else { continue }
+      offsets.append(from + offset)
+      labelEnd = offset + Self.labelLiterals[Int(key & 0xFFFF)].utf8.count
     }
   }
 
