@@ -34,8 +34,8 @@ static inline int cpcre2_set_mmap_threshold(int bytes) { (void)bytes; return 0; 
 /// three-byte fingerprint (at `fingerprint_at` inside it; wildcard bytes past a shorter literal's
 /// end) and one of eight buckets. At each position, the low and high nibbles of the three window
 /// bytes index six 16-byte masks whose AND leaves the buckets whose literals may have their
-/// fingerprint there; those literals are then compared in full. 32 positions per step with AVX2
-/// when the CPU has it, one position per step with the same masks otherwise.
+/// fingerprint there; those literals are then compared in full. 64 positions per step with
+/// AVX-512BW, 32 with AVX2, when the CPU has them; one per step with the same masks otherwise.
 typedef struct {
   /// masks[2k] and masks[2k + 1]: bucket bits by the low and the high nibble of window byte k.
   uint8_t masks[6][16];
@@ -139,6 +139,48 @@ __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
   *position = at;
   return count;
 }
+
+/// 64 positions per step with AVX-512BW (the same filter as the AVX2 loop, twice as wide).
+__attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_scan_avx512(
+    const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
+    size_t count, size_t capacity, size_t room) {
+  const __m512i low0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[0]));
+  const __m512i high0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[1]));
+  const __m512i low1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[2]));
+  const __m512i high1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[3]));
+  const __m512i low2 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[4]));
+  const __m512i high2 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[5]));
+  const __m512i nibble = _mm512_set1_epi8(0x0F);
+  size_t at = *position;
+  // A step can report 64 positions' hits: twice the room the caller reserves for 32.
+  while (at + 66 <= length && count + 2 * room <= capacity) {
+    __m512i block0 = _mm512_loadu_si512((const void *)(data + at));
+    __m512i block1 = _mm512_loadu_si512((const void *)(data + at + 1));
+    __m512i block2 = _mm512_loadu_si512((const void *)(data + at + 2));
+    __m512i result = _mm512_and_si512(
+        _mm512_shuffle_epi8(low0, _mm512_and_si512(block0, nibble)),
+        _mm512_shuffle_epi8(high0, _mm512_and_si512(_mm512_srli_epi16(block0, 4), nibble)));
+    result = _mm512_and_si512(result, _mm512_shuffle_epi8(low1, _mm512_and_si512(block1, nibble)));
+    result = _mm512_and_si512(
+        result, _mm512_shuffle_epi8(high1, _mm512_and_si512(_mm512_srli_epi16(block1, 4), nibble)));
+    result = _mm512_and_si512(result, _mm512_shuffle_epi8(low2, _mm512_and_si512(block2, nibble)));
+    result = _mm512_and_si512(
+        result, _mm512_shuffle_epi8(high2, _mm512_and_si512(_mm512_srli_epi16(block2, 4), nibble)));
+    uint64_t found = _mm512_test_epi8_mask(result, result);
+    if (found) {
+      uint8_t bits[64];
+      _mm512_storeu_si512((void *)bits, result);
+      while (found) {
+        unsigned lane = (unsigned)__builtin_ctzll(found);
+        found &= found - 1;
+        count = cpcre2_anchor_verify(program, data, length, at + lane, bits[lane], hits, count);
+      }
+    }
+    at += 64;
+  }
+  *position = at;
+  return count;
+}
 #endif
 
 /// Finds the literals of `program` whose fingerprint lies in `data[from ..< length]`, appending
@@ -152,6 +194,9 @@ static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, co
   size_t room = 32 * (size_t)program->literal_count;
   size_t position = from;
 #if defined(__x86_64__)
+  if (allow_simd && __builtin_cpu_supports("avx512bw")) {
+    count = cpcre2_anchor_scan_avx512(program, data, length, &position, hits, count, capacity, room);
+  }
   if (allow_simd && __builtin_cpu_supports("avx2")) {
     count = cpcre2_anchor_scan_avx2(program, data, length, &position, hits, count, capacity, room);
   }
