@@ -24,7 +24,9 @@ import Testing
 
   @Test("runs of equal values, signed zeros, NaNs and infinities come out as without reuse")
   func sameTextAsWithoutReuse() throws {
-    var values: [Double] = [0.0, 0.0, -0.0, -0.0, 0.0, .nan, .nan, -.nan, .infinity, .infinity, -.infinity, 1e-05, 1e-05]
+    var values: [Double] = [
+      0.0, 0.0, -0.0, -0.0, 0.0, .nan, .nan, -.nan, .infinity, .infinity, -.infinity, 1e-05, 1e-05,
+    ]
     var state: UInt64 = 7
     for _ in 0..<100_000 {  // runs of repeated values, as an epoch or a constant learning rate gives
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
