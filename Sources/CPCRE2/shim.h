@@ -5,6 +5,7 @@
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /// PCRE2_UNSET is ~(PCRE2_SIZE)0, which Swift imports as an overflowing literal.
@@ -26,5 +27,196 @@ static inline int cpcre2_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_T
 #else
 static inline int cpcre2_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
 #endif
+
+// MARK: - Anchor sweep
+
+/// A multi-literal search in the manner of Hyperscan's Teddy (our own code): every literal has a
+/// three-byte fingerprint (at `fingerprint_at` inside it; wildcard bytes past a shorter literal's
+/// end) and one of eight buckets. At each position, the low and high nibbles of the three window
+/// bytes index six 16-byte masks whose AND leaves the buckets whose literals may have their
+/// fingerprint there; those literals are then compared in full. 64 positions per step with
+/// AVX-512BW, 32 with AVX2, when the CPU has them; one per step with the same masks otherwise.
+typedef struct {
+  /// masks[2k] and masks[2k + 1]: bucket bits by the low and the high nibble of window byte k.
+  uint8_t masks[6][16];
+  uint32_t literal_count;
+  /// Literals sorted by bucket: bucket b holds literals bucket_start[b] ..< bucket_start[b + 1].
+  uint16_t bucket_start[9];
+  const uint8_t *bytes;           ///< all literals, concatenated (caseless ones in lower case)
+  const uint32_t *start;          ///< literal i is bytes[start[i] ..< start[i] + length[i]]
+  const uint16_t *length;
+  const uint16_t *fingerprint_at;
+  const uint8_t *caseless;        ///< 1: ASCII letters match either case
+  const uint16_t *id;             ///< the caller's number for literal i
+  /// Up to four literal bytes from the fingerprint on, little-endian, for a quick check before the
+  /// full comparison: (window | fold) & mask == word. `fold` sets 0x20 on a caseless letter's byte.
+  const uint32_t *word;
+  const uint32_t *mask;
+  const uint32_t *fold;
+} cpcre2_anchor_program;
+
+static inline bool cpcre2_anchor_equal(const uint8_t *text, const uint8_t *literal, size_t length, bool caseless) {
+  if (!caseless) return memcmp(text, literal, length) == 0;
+  for (size_t i = 0; i < length; i++) {
+    uint8_t byte = text[i];
+    if (byte >= 'A' && byte <= 'Z') byte |= 0x20;
+    if (byte != literal[i]) return false;
+  }
+  return true;
+}
+
+/// Compares the literals of `buckets` whose fingerprint would sit at `position`; appends
+/// `start << 16 | id` for each one found.
+static inline size_t cpcre2_anchor_verify(const cpcre2_anchor_program *program, const uint8_t *data, size_t length,
+                                          size_t position, unsigned buckets, uint64_t *hits, size_t count) {
+  uint32_t window = 0;
+  if (position + 4 <= length) {
+    memcpy(&window, data + position, 4);
+  } else {
+    for (size_t k = 0; position + k < length; k++) window |= (uint32_t)data[position + k] << (8 * k);
+  }
+  while (buckets) {
+    unsigned bucket = (unsigned)__builtin_ctz(buckets);
+    buckets &= buckets - 1;
+    for (unsigned i = program->bucket_start[bucket]; i < program->bucket_start[bucket + 1]; i++) {
+      if (((window | program->fold[i]) & program->mask[i]) != program->word[i]) continue;
+      size_t back = program->fingerprint_at[i];
+      if (position < back) continue;
+      size_t start = position - back;
+      if (start + program->length[i] > length) continue;
+      if (cpcre2_anchor_equal(data + start, program->bytes + program->start[i], program->length[i],
+                              program->caseless[i])) {
+        hits[count++] = ((uint64_t)start << 16) | program->id[i];
+      }
+    }
+  }
+  return count;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// 32 positions per step while all three loads stay inside `data` and the hits of a full step fit.
+__attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
+    const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
+    size_t count, size_t capacity, size_t room) {
+  // Six named masks, the three window bytes unrolled: kept in registers (a loop over an array of
+  // masks reloaded them from the stack, twice the instructions per block).
+  const __m256i low0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[0]));
+  const __m256i high0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[1]));
+  const __m256i low1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[2]));
+  const __m256i high1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[3]));
+  const __m256i low2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[4]));
+  const __m256i high2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[5]));
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i zero = _mm256_setzero_si256();
+  size_t at = *position;
+  while (at + 34 <= length && count + room <= capacity) {
+    __m256i block0 = _mm256_loadu_si256((const __m256i *)(data + at));
+    __m256i block1 = _mm256_loadu_si256((const __m256i *)(data + at + 1));
+    __m256i block2 = _mm256_loadu_si256((const __m256i *)(data + at + 2));
+    __m256i result = _mm256_and_si256(
+        _mm256_shuffle_epi8(low0, _mm256_and_si256(block0, nibble)),
+        _mm256_shuffle_epi8(high0, _mm256_and_si256(_mm256_srli_epi16(block0, 4), nibble)));
+    result = _mm256_and_si256(result, _mm256_shuffle_epi8(low1, _mm256_and_si256(block1, nibble)));
+    result = _mm256_and_si256(
+        result, _mm256_shuffle_epi8(high1, _mm256_and_si256(_mm256_srli_epi16(block1, 4), nibble)));
+    result = _mm256_and_si256(result, _mm256_shuffle_epi8(low2, _mm256_and_si256(block2, nibble)));
+    result = _mm256_and_si256(
+        result, _mm256_shuffle_epi8(high2, _mm256_and_si256(_mm256_srli_epi16(block2, 4), nibble)));
+    unsigned found = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(result, zero));
+    if (found) {
+      uint8_t bits[32];
+      _mm256_storeu_si256((__m256i *)bits, result);
+      while (found) {
+        unsigned lane = (unsigned)__builtin_ctz(found);
+        found &= found - 1;
+        count = cpcre2_anchor_verify(program, data, length, at + lane, bits[lane], hits, count);
+      }
+    }
+    at += 32;
+  }
+  *position = at;
+  return count;
+}
+
+/// 64 positions per step with AVX-512BW (the same filter as the AVX2 loop, twice as wide).
+__attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_scan_avx512(
+    const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
+    size_t count, size_t capacity, size_t room) {
+  const __m512i low0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[0]));
+  const __m512i high0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[1]));
+  const __m512i low1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[2]));
+  const __m512i high1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[3]));
+  const __m512i low2 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[4]));
+  const __m512i high2 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[5]));
+  const __m512i nibble = _mm512_set1_epi8(0x0F);
+  size_t at = *position;
+  // A step can report 64 positions' hits: twice the room the caller reserves for 32.
+  while (at + 66 <= length && count + 2 * room <= capacity) {
+    __m512i block0 = _mm512_loadu_si512((const void *)(data + at));
+    __m512i block1 = _mm512_loadu_si512((const void *)(data + at + 1));
+    __m512i block2 = _mm512_loadu_si512((const void *)(data + at + 2));
+    __m512i result = _mm512_and_si512(
+        _mm512_shuffle_epi8(low0, _mm512_and_si512(block0, nibble)),
+        _mm512_shuffle_epi8(high0, _mm512_and_si512(_mm512_srli_epi16(block0, 4), nibble)));
+    result = _mm512_and_si512(result, _mm512_shuffle_epi8(low1, _mm512_and_si512(block1, nibble)));
+    result = _mm512_and_si512(
+        result, _mm512_shuffle_epi8(high1, _mm512_and_si512(_mm512_srli_epi16(block1, 4), nibble)));
+    result = _mm512_and_si512(result, _mm512_shuffle_epi8(low2, _mm512_and_si512(block2, nibble)));
+    result = _mm512_and_si512(
+        result, _mm512_shuffle_epi8(high2, _mm512_and_si512(_mm512_srli_epi16(block2, 4), nibble)));
+    uint64_t found = _mm512_test_epi8_mask(result, result);
+    if (found) {
+      uint8_t bits[64];
+      _mm512_storeu_si512((void *)bits, result);
+      while (found) {
+        unsigned lane = (unsigned)__builtin_ctzll(found);
+        found &= found - 1;
+        count = cpcre2_anchor_verify(program, data, length, at + lane, bits[lane], hits, count);
+      }
+    }
+    at += 64;
+  }
+  *position = at;
+  return count;
+}
+#endif
+
+/// Finds the literals of `program` whose fingerprint lies in `data[from ..< length]`, appending
+/// `start << 16 | id` to `hits` in fingerprint order. Returns the number of hits and sets `*next`
+/// to the position to resume from (`length` when done): the search stops while fewer than
+/// `32 * literal_count` slots are free, so no hit is ever dropped.
+static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, const uint8_t *data, size_t length,
+                                        size_t from, uint64_t *hits, size_t capacity, size_t *next,
+                                        bool allow_simd) {
+  size_t count = 0;
+  size_t room = 32 * (size_t)program->literal_count;
+  size_t position = from;
+#if defined(__x86_64__)
+  if (allow_simd && __builtin_cpu_supports("avx512bw")) {
+    count = cpcre2_anchor_scan_avx512(program, data, length, &position, hits, count, capacity, room);
+  }
+  if (allow_simd && __builtin_cpu_supports("avx2")) {
+    count = cpcre2_anchor_scan_avx2(program, data, length, &position, hits, count, capacity, room);
+  }
+#else
+  (void)allow_simd;
+#endif
+  while (position < length && count + room <= capacity) {
+    size_t end = position + 32 < length ? position + 32 : length;
+    for (; position < end; position++) {
+      uint8_t window[3] = {0, 0, 0};  // zeros past the end: wildcard bytes still match there
+      for (size_t k = 0; k < 3 && position + k < length; k++) window[k] = data[position + k];
+      unsigned buckets = 0xFF;
+      for (int k = 0; k < 3; k++) {
+        buckets &= program->masks[2 * k][window[k] & 15] & program->masks[2 * k + 1][window[k] >> 4];
+      }
+      if (buckets) count = cpcre2_anchor_verify(program, data, length, position, buckets, hits, count);
+    }
+  }
+  *next = position;
+  return count;
+}
 
 #endif

@@ -1,19 +1,33 @@
 /// A parser for one family of log lines.
 ///
-/// The scanner asks each format where in a chunk its lines may be (`findCandidates`, normally one
-/// JIT-compiled PCRE2 search over the whole chunk, which is far cheaper than a call per line:
-/// `../shared/reference/performance.md` item 1), then hands it the whole segment around each
-/// candidate, in input order. A format that reads a block of several lines (a config dump) returns
+/// The scanner finds where in a chunk a format's lines may be, then hands it the whole segment
+/// around each candidate, in input order. Most formats declare literal ``anchors``: the scanner
+/// finds the anchors of all formats in one sweep over the chunk (``AnchorSweep``; a search per
+/// format cost one pass each) and the format turns the hits into candidates, checking what a
+/// literal cannot say (``candidates(from:in:into:)``). A format no literal describes searches the
+/// chunk itself (``findCandidates(in:into:)``, e.g. one JIT-compiled PCRE2 search; far cheaper
+/// than a call per line: `../shared/reference/performance.md` item 1). A format that reads a block of several lines (a config dump) returns
 /// ``Continuation/wantsFollowingSegments`` and then receives every following segment until it
 /// returns ``Continuation/done``.
 public protocol LogFormat: AnyObject {
   /// A short name for messages (`hf-dict`).
   var name: String { get }
 
-  /// Appends the offsets in `bytes` where a segment of this format may be.
+  /// The literals that mark this format's lines; none (the default) when it searches itself.
+  ///
+  /// Read once, when a scanner is made.
+  var anchors: [Anchor] { get }
+
+  /// Appends the offsets where a segment of this format may be, given where its anchors are in
+  /// `bytes` (sorted by offset; overlapping occurrences are all there; called for every chunk, even
+  /// without hits). The default takes every hit's offset.
   ///
   /// Several candidates in one segment are fine, in any order: the scanner sorts them and passes
   /// each segment once.
+  func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int])
+
+  /// Appends the offsets in `bytes` where a segment of this format may be, for a format whose
+  /// lines no anchor marks. The default finds nothing.
   func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int])
 
   /// Reads one segment that holds a candidate.
@@ -43,6 +57,11 @@ public enum Continuation: Sendable {
 }
 
 extension LogFormat {
+  public var anchors: [Anchor] { [] }
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    for hit in hits { offsets.append(hit.offset) }
+  }
+  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {}
   public func continueBlock(_ segment: Segment, into events: inout [LogEvent]) -> Continuation { .done }
   public func finish(into events: inout [LogEvent]) {}
   public var readsFromAnyLine: Bool { false }

@@ -1,11 +1,16 @@
 /// Runs a set of ``LogFormat``s over an input, chunk by chunk, and delivers their events in input
 /// order.
 ///
-/// The scanner never makes a `String` per line: formats search whole chunks, and only the
-/// segments around their candidates are looked at.
+/// The scanner never makes a `String` per line: one sweep finds every format's anchors in a whole
+/// chunk, and only the segments around the formats' candidates are looked at.
 public final class LogScanner {
   public let formats: [any LogFormat]
   private var candidates: [Int] = []
+  /// One sweep for the anchors of all formats; anchor ids index `anchorOwners`.
+  private let sweep: AnchorSweep
+  private let anchorOwners: [(format: Int, anchor: Int)]
+  private var hits: [UInt64] = []
+  private var formatHits: [[AnchorHit]]
   /// Candidate keys: offset << 8 | format index, sorted to merge the formats' lists.
   private var keyed: [UInt64] = []
   private var events: [LogEvent] = []
@@ -15,6 +20,17 @@ public final class LogScanner {
   public init(formats: [any LogFormat]) {
     precondition(formats.count < 256)
     self.formats = formats
+    var owners: [(format: Int, anchor: Int)] = []
+    var anchors: [Anchor] = []
+    for (index, format) in formats.enumerated() {
+      for (anchor, literal) in format.anchors.enumerated() {
+        owners.append((index, anchor))
+        anchors.append(literal)
+      }
+    }
+    anchorOwners = owners
+    sweep = AnchorSweep(anchors: anchors)
+    formatHits = Array(repeating: [], count: formats.count)
   }
 
   /// Moves the events collected so far into `target` (without copying them one by one when
@@ -56,10 +72,8 @@ public final class LogScanner {
     let bytes = chunk.bytes
     newlinesInLastChunk = nil
     keyed.removeAll(keepingCapacity: true)
-    for (index, format) in formats.enumerated() {
-      candidates.removeAll(keepingCapacity: true)
-      format.findCandidates(in: bytes, into: &candidates)
-      for offset in candidates { keyed.append(UInt64(offset) << 8 | UInt64(index)) }
+    findCandidates(in: bytes) { index, offsets in
+      for offset in offsets { keyed.append(UInt64(offset) << 8 | UInt64(index)) }
     }
     keyed.sort()
 
@@ -118,6 +132,25 @@ public final class LogScanner {
     }
     newlinesInLastChunk = cursor.line(at: bytes.count, in: bytes) - chunk.firstLine
     return nil
+  }
+
+  /// Hands each format's candidate offsets in `bytes` to `body`, format by format: the anchors of
+  /// all formats from one sweep, then each format's own search.
+  func findCandidates(in bytes: UnsafeRawBufferPointer, _ body: (_ format: Int, _ offsets: [Int]) -> Void) {
+    hits.removeAll(keepingCapacity: true)
+    sweep.find(in: bytes, into: &hits)
+    for index in formatHits.indices { formatHits[index].removeAll(keepingCapacity: true) }
+    for key in hits {
+      let owner = anchorOwners[Int(key & 0xFFFF)]
+      formatHits[owner.format].append(AnchorHit(anchor: owner.anchor, offset: Int(key >> 16)))
+    }
+    for (index, format) in formats.enumerated() {
+      candidates.removeAll(keepingCapacity: true)
+      // Also without hits: a format may search more where its state says so (the HF banner's labels).
+      format.candidates(from: formatHits[index], in: bytes, into: &candidates)
+      format.findCandidates(in: bytes, into: &candidates)
+      body(index, candidates)
+    }
   }
 
   func finish() {

@@ -92,6 +92,16 @@ struct OutputBuffer: ~Copyable {
     }
   }
 
+  /// A number as Python prints it, copied from `last` when it is the number written there before.
+  mutating func append(python value: Double, reusing last: inout RepeatedNumber) {
+    if last.withText(for: value, { append($0) }) { return }
+    if count + 32 > Self.capacity { flush() }
+    let before = count
+    append(python: value)
+    // The text just appended is still in the buffer (32 bytes of room were made first).
+    last.keep(UnsafeRawBufferPointer(start: storage + before, count: count - before), for: value)
+  }
+
   /// Ends a row; writes the buffer out when it is full.
   mutating func endLine() {
     append(byte: 0x0A)

@@ -6,6 +6,12 @@ struct SeriesCSVRenderer: SeriesRenderer {
   static let header: StaticString =
     "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run,loss_scale,skipped,overflow,global_batch_size,rank"
   private var sourceField = ""
+  /// The number columns' last values and texts (see ``RepeatedNumber``).
+  private var epoch = RepeatedNumber()
+  private var loss = RepeatedNumber()
+  private var gradNorm = RepeatedNumber()
+  private var learningRate = RepeatedNumber()
+  private var lossScale = RepeatedNumber()
 
   func begin(into output: inout OutputBuffer) {
     output.append(Self.header)
@@ -16,21 +22,21 @@ struct SeriesCSVRenderer: SeriesRenderer {
     sourceField = Self.field(source)
   }
 
-  func write(_ row: SeriesRow, into output: inout OutputBuffer) {
+  mutating func write(_ row: SeriesRow, into output: inout OutputBuffer) {
     output.append(sourceField)
     output.append(byte: 0x2C)
     output.append(row.location.line)
     output.append(byte: 0x2C)
     output.append(row.step)
-    Self.append(row.epoch, &output)
-    Self.append(row.loss, &output)
-    Self.append(row.gradNorm, &output)
-    Self.append(row.learningRate, &output)
+    Self.append(row.epoch, &epoch, &output)
+    Self.append(row.loss, &loss, &output)
+    Self.append(row.gradNorm, &gradNorm, &output)
+    Self.append(row.learningRate, &learningRate, &output)
     output.append(byte: 0x2C)
     output.append(row.stepBasis.rawValue)
     output.append(byte: 0x2C)
     output.append(row.run)
-    Self.append(row.lossScale, &output)
+    Self.append(row.lossScale, &lossScale, &output)
     Self.append(row.skipped, &output)
     Self.append(row.overflowCount, &output)
     Self.append(row.globalBatchSize, &output)
@@ -43,9 +49,9 @@ struct SeriesCSVRenderer: SeriesRenderer {
     if let value { output.append(value) }
   }
 
-  private static func append(_ value: Double?, _ output: inout OutputBuffer) {
+  private static func append(_ value: Double?, _ last: inout RepeatedNumber, _ output: inout OutputBuffer) {
     output.append(byte: 0x2C)
-    if let value { output.append(python: value) }
+    if let value { output.append(python: value, reusing: &last) }
   }
 
   /// A CSV field, quoted when it holds a comma, a quote or a line break.

@@ -10,7 +10,6 @@
 ///   ``ConfigurationError`` per line.
 public final class DeepSpeedBatchErrorFormat: LogFormat {
   public let name = "deepspeed-batch-error"
-  private var candidates: Matcher
   private var numbers: Matcher
   private var mismatch: Matcher
 
@@ -25,21 +24,14 @@ public final class DeepSpeedBatchErrorFormat: LogFormat {
   static let maxAssertionLines = 6
 
   public init() {
-    candidates = try! Pattern(
-      #"Check batch related parameters|Please correct the following DeepSpeed config values"#
-    ).makeMatcher()
     numbers = try! Pattern(
       #"train_batch_size is not equal to micro_batch_per_gpu \* gradient_acc_step \* world_size ?(\d+) != (\d+) \* (\d+) \* (\d+)"#
     ).makeMatcher()
     mismatch = try! Pattern(#"^- ds (\S+)=(.*) vs hf (.+?)=(.*)$"#).makeMatcher()
   }
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    var from = 0
-    while let match = try? candidates.firstMatch(in: bytes, from: from) {
-      offsets.append(match.lowerBound)
-      from = match.upperBound
-    }
+  public var anchors: [Anchor] {
+    [Anchor("Check batch related parameters"), Anchor("Please correct the following DeepSpeed config values")]
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {

@@ -10,7 +10,6 @@
 /// Settings come out with ``SettingSource/deepSpeedEngineDump``.
 public final class DeepSpeedConfigDumpFormat: LogFormat {
   public let name = "deepspeed-config-dump"
-  private var candidates: Matcher
 
   private enum State {
     case idle
@@ -54,15 +53,13 @@ public final class DeepSpeedConfigDumpFormat: LogFormat {
     "steps_per_print": "steps_per_print",
   ]
 
-  public init() {
-    // Each alternative starts at a rare byte ('=', '!', '{', '(' or a capital), the lookbehinds
-    // holding the rest: PCRE2 JIT's start-of-match search then skips most of a chunk (performance.md
-    // item 5). Seven formats cost one such sweep each.
-    candidates = try! Pattern(#"DeepSpeedEngine configuration:|(?<=  json )= \{"#).makeMatcher()
-  }
+  public init() {}
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    candidates.appendMatchStarts(in: bytes, into: &offsets)
+  public var anchors: [Anchor] { [Anchor("DeepSpeedEngine configuration:"), Anchor("  json = {")] }
+
+  /// The config's `json = {` line is a candidate at its `=`.
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    for hit in hits { offsets.append(hit.anchor == 0 ? hit.offset : hit.offset + 7) }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {

@@ -12,7 +12,6 @@
 /// versions.
 public final class DeepSpeedProgressFormat: LogFormat {
   public let name = "deepspeed-progress"
-  private var candidates: Matcher
   private var stepLine: Matcher
   private var timer: Matcher
   private var pipeline: Matcher
@@ -20,10 +19,6 @@ public final class DeepSpeedProgressFormat: LogFormat {
   private var momentum = RepeatedTextCache<[[Double]]>()
 
   public init() {
-    // Each alternative starts at a rare byte ('=', '!', '{', '(' or a capital), the lookbehinds
-    // holding the rest: PCRE2 JIT's start-of-match search then skips most of a chunk (performance.md
-    // item 5). Seven formats cost one such sweep each.
-    candidates = try! Pattern(#"(?<=step)=\d+, skipped=|(?<=SamplesPerSec)=|(?<=iter time )\(s\): "#).makeMatcher()
     stepLine = try! Pattern(
       #"(?:\[Rank (-?\d+)\] )?step=(\d+), skipped=(\d+), lr=\[([^\]]*)\](?:, mom=\[(.*)\])?"#
     ).makeMatcher()
@@ -34,8 +29,22 @@ public final class DeepSpeedProgressFormat: LogFormat {
     pipeline = try! Pattern(#"steps: (\d+) loss: (\S+) iter time"#).makeMatcher()
   }
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    candidates.appendMatchStarts(in: bytes, into: &offsets)
+  public var anchors: [Anchor] { [Anchor("step="), Anchor("SamplesPerSec="), Anchor("iter time (s): ")] }
+
+  /// A candidate starts at the `=` of `step=N, skipped=` or `SamplesPerSec=`, or at the `(` of
+  /// `iter time (s): ` (where the search for these lines used to put it).
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    for hit in hits {
+      switch hit.anchor {
+      case 0:
+        guard let digits = AnchorCheck.digitsEnd(bytes, from: hit.offset + 5),
+          ByteText.hasPrefix(bytes, ", skipped=", at: digits)
+        else { continue }
+        offsets.append(hit.offset + 4)
+      case 1: offsets.append(hit.offset + 13)
+      default: offsets.append(hit.offset + 10)
+      }
+    }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {

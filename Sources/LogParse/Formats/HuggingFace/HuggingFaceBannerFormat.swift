@@ -8,8 +8,6 @@
 /// ``RunBoundary`` events. Copies from other nodes are dropped through ``HuggingFaceRunState``.
 public final class HuggingFaceBannerFormat: LogFormat {
   public let name = "hf-banner"
-  private var bannerFinder: Matcher
-  private var labelFinder: Matcher
   private var reader: Matcher
   private let state: HuggingFaceRunState
 
@@ -37,12 +35,6 @@ public final class HuggingFaceBannerFormat: LogFormat {
 
   public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
     self.state = state
-    // `*` is rare in logs, so the JIT skips to candidates at memchr speed; the label words are only
-    // searched after a banner (see `findCandidates`).
-    bannerFinder = try! Pattern(#"\*\*\*\*\* Running training \*\*\*\*\*|\*\*\*\*\* Running [A-Z]"#).makeMatcher()
-    labelFinder = try! Pattern(
-      #"Num examples = |Num Epochs = |Num update steps per epoch = |Instantaneous batch size per device = |Total train batch size \(|Gradient Accumulation steps = |Total optimization steps = |Number of trainable parameters = |Training with DataParallel|Continuing training from global|Resuming training from checkpoint"#
-    ).makeMatcher()
     let pattern = Self.linePattern.split(separator: "\n").map {
       $0.hasSuffix("\\") ? String($0.dropLast()) : String($0)
     }
@@ -50,23 +42,49 @@ public final class HuggingFaceBannerFormat: LogFormat {
     reader = try! Pattern(pattern).makeMatcher()
   }
 
-  /// Banner lines only follow a `***** Running training *****` line, so the label words (whose
-  /// first letters are common) are searched only from the first banner in the chunk, or from the
-  /// chunk's start while a banner seen before is still open (no record logged since). The rest of
-  /// a log pays for one search on a rare byte.
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    var start = 0
+  /// `***** Running ` (then `training *****` or a capital).
+  public var anchors: [Anchor] { [Anchor(Self.bannerLiteral)] }
+
+  private static let bannerLiteral = "***** Running "
+  private static let labelLiterals = [
+    "Num examples = ", "Num Epochs = ", "Num update steps per epoch = ", "Instantaneous batch size per device = ",
+    "Total train batch size (", "Gradient Accumulation steps = ", "Total optimization steps = ",
+    "Number of trainable parameters = ", "Training with DataParallel", "Continuing training from global",
+    "Resuming training from checkpoint",
+  ]
+  /// The labels have their own sweep, run only where a banner may be open: in the scanner's sweep
+  /// their common words (`Num`, `steps`, `training`) let through several times more ordinary
+  /// text than all other anchors together.
+  private let labelSweep = AnchorSweep(anchors: labelLiterals.map { Anchor($0) })
+  private var labelHits: [UInt64] = []
+
+  /// Banner lines only follow a `***** Running training *****` line, so labels are searched only
+  /// from the first training banner in the chunk, or from the chunk's start while a banner seen
+  /// before is still open (no record logged since).
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    var bannerEnd = 0
     var firstTrainingBanner: Int?
-    while let match = try? bannerFinder.firstMatch(in: bytes, from: start) {
-      offsets.append(match.lowerBound)
-      if firstTrainingBanner == nil, match.count > 20 { firstTrainingBanner = match.lowerBound }
-      start = match.upperBound
+    for hit in hits where hit.offset >= bannerEnd {
+      let after = hit.offset + Self.bannerLiteral.utf8.count
+      if ByteText.hasPrefix(bytes, "training *****", at: after) {
+        if firstTrainingBanner == nil { firstTrainingBanner = hit.offset }
+        bannerEnd = after + 14
+      } else if after < bytes.count, (0x41...0x5A).contains(bytes[after]) {
+        bannerEnd = after + 1
+      } else {
+        continue
+      }
+      offsets.append(hit.offset)
     }
     guard let from = state.inTrainingBanner ? 0 : firstTrainingBanner else { return }
-    start = from
-    while let match = try? labelFinder.firstMatch(in: bytes, from: start) {
-      offsets.append(match.lowerBound)
-      start = match.upperBound
+    labelHits.removeAll(keepingCapacity: true)
+    labelSweep.find(in: UnsafeRawBufferPointer(rebasing: bytes[from...]), into: &labelHits)
+    var labelEnd = 0
+    for key in labelHits {
+      let offset = Int(key >> 16)
+      guard offset >= labelEnd else { continue }
+      offsets.append(from + offset)
+      labelEnd = offset + Self.labelLiterals[Int(key & 0xFFFF)].utf8.count
     }
   }
 

@@ -21,10 +21,8 @@ public final class HuggingFaceDictFormat: LogFormat {
     self.state = state
   }
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    // `{'` begins every printed log dict; `{` is rare in logs, so memchr finds them fastest.
-    ByteScan.appendOffsets(of: UInt8(ascii: "{"), followedBy: 0x27, in: bytes, into: &offsets)
-  }
+  /// `{'` begins every printed log dict.
+  public var anchors: [Anchor] { [Anchor("{'")] }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes

@@ -19,13 +19,7 @@ public final class TrainingArgumentsFormat: LogFormat {
     finder = try! Pattern(#"TrainingArguments\("#).makeMatcher()
   }
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    var start = 0
-    while let match = try? finder.firstMatch(in: bytes, from: start) {
-      offsets.append(match.lowerBound)
-      start = match.upperBound
-    }
-  }
+  public var anchors: [Anchor] { [Anchor("TrainingArguments(")] }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes

@@ -27,12 +27,31 @@ public final class LaunchCommandLineFormat: LogFormat {
     prompt = try! Pattern(#"\$ (?="# + launcher + ")").makeMatcher()
   }
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    for shape in 0..<3 {
-      var start = 0
-      while let match = search(shape, bytes, from: start) {
-        offsets.append(match.lowerBound)
-        start = match.upperBound
+  /// A prompt is anchored with each launcher's name (`$ torchrun`): `$ ` alone would leave the
+  /// sweep a two-byte fingerprint.
+  public var anchors: [Anchor] {
+    [Anchor("] cmd = "), Anchor("+ ")] + Self.launchers.map { Anchor("$ " + $0.description) }
+  }
+
+  private static let launchers: [StaticString] = ["torchrun", "deepspeed", "accelerate", "srun", "python"]
+
+  /// The runner's line is a candidate at its `=`; a trace at the start of its line of pluses, when
+  /// a launcher's name follows within the command word; a prompt at its `$` (what `search` matches).
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    for hit in hits {
+      switch hit.anchor {
+      case 0: offsets.append(hit.offset + 6)
+      case 1:
+        var start = hit.offset
+        while start > 0, bytes[start - 1] == UInt8(ascii: "+") { start -= 1 }
+        guard AnchorCheck.isLineStart(bytes, start) else { continue }
+        let word = hit.offset + 2
+        let wordEnd = AnchorCheck.nonSpaceEnd(bytes, from: word)
+        let named = (word..<wordEnd).contains { at in
+          Self.launchers.contains { ByteText.hasPrefix(bytes, $0, at: at) && at + $0.utf8CodeUnitCount <= wordEnd }
+        }
+        if named { offsets.append(start) }
+      default: offsets.append(hit.offset)
       }
     }
   }

@@ -9,24 +9,33 @@
 /// Every rank prints some of these; a value already stated by the same kind of line is not repeated.
 public final class LauncherFormat: LogFormat {
   public let name = "launcher"
-  private var candidates: Matcher
   private var localProcs: Matcher
   private var worldSize: Matcher
   private var seen: Set<String> = []
 
   public init() {
-    // Each alternative starts at a rare byte ('=', '!', '{', '(' or a capital), the lookbehinds
-    // holding the rest: PCRE2 JIT's start-of-match search then skips most of a chunk (performance.md
-    // item 5). Seven formats cost one such sweep each.
-    candidates = try! Pattern(
-      #"(?<=WORLD INFO DICT: )\{|(?<=num_local_procs|dist_world_size|--world_info)=|(?<=world_size )= \d"#
-    ).makeMatcher()
     localProcs = try! Pattern(#"nnodes=(\d+), num_local_procs=(\d+)"#).makeMatcher()
     worldSize = try! Pattern(#"(?:dist_world_size=|mesh_device \S+ world_size = )(\d+)"#).makeMatcher()
   }
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    candidates.appendMatchStarts(in: bytes, into: &offsets)
+  public var anchors: [Anchor] {
+    [
+      Anchor("WORLD INFO DICT: {"), Anchor("num_local_procs="), Anchor("dist_world_size="), Anchor("--world_info="),
+      Anchor("world_size = "),
+    ]
+  }
+
+  /// Candidates sit at the dict's `{` or the value's `=`; `world_size = ` needs a digit after it.
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    for hit in hits {
+      switch hit.anchor {
+      case 0: offsets.append(hit.offset + 17)
+      case 1, 2: offsets.append(hit.offset + 15)
+      case 3: offsets.append(hit.offset + 12)
+      default:
+        if hit.offset + 13 < bytes.count, bytes[hit.offset + 13] &- 0x30 < 10 { offsets.append(hit.offset + 11) }
+      }
+    }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {

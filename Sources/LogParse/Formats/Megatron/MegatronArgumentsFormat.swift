@@ -7,7 +7,6 @@
 /// Megatron's name. `None` values state nothing and are skipped.
 public final class MegatronArgumentsFormat: LogFormat {
   public let name = "megatron-arguments"
-  private var candidates: Matcher
   private var linesRead = 0
   /// Megatron has a few hundred arguments; a dump without its end line is abandoned after this.
   static let maxLines = 2_000
@@ -37,13 +36,20 @@ public final class MegatronArgumentsFormat: LogFormat {
     "log_interval": "logging_steps",
   ]
 
-  public init() {
-    // A literal is found by the JIT's vectorised scan; `-*` before it made it five times slower.
-    candidates = try! Pattern("-------- arguments --------").makeMatcher()
-  }
+  public init() {}
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    candidates.appendMatchStarts(in: bytes, into: &offsets)
+  public var anchors: [Anchor] { [Anchor(Self.header)] }
+
+  private static let header = "-------- arguments --------"
+
+  /// Occurrences that share dashes with the one before (`… arguments -------- arguments …`) are
+  /// one header, as a left-to-right search finds it.
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    var end = 0
+    for hit in hits where hit.offset >= end {
+      offsets.append(hit.offset)
+      end = hit.offset + Self.header.utf8.count
+    }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {

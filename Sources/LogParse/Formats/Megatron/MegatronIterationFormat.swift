@@ -9,17 +9,25 @@
 /// ``TrainingStep/lossOmitted``, and its loss is NaN when the same line prints `grad norm: nan`.
 public final class MegatronIterationFormat: LogFormat {
   public let name = "megatron-iteration"
-  private var candidates: Matcher
   private var iteration: Matcher
   private var names = MegatronFieldNames()
 
   public init() {
-    candidates = try! Pattern(#"iteration +\d+/ *\d+ \|"#).makeMatcher()
     iteration = try! Pattern(#"iteration +(\d+)/ *(\d+) \|"#).makeMatcher()
   }
 
-  public func findCandidates(in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
-    candidates.appendMatchStarts(in: bytes, into: &offsets)
+  public var anchors: [Anchor] { [Anchor("iteration ")] }
+
+  /// `iteration +\d+/ *\d+ \|`, checked byte by byte after the anchor.
+  public func candidates(from hits: [AnchorHit], in bytes: UnsafeRawBufferPointer, into offsets: inout [Int]) {
+    for hit in hits {
+      guard let done = AnchorCheck.digitsEnd(bytes, from: AnchorCheck.spacesEnd(bytes, from: hit.offset + 10)),
+        done < bytes.count, bytes[done] == UInt8(ascii: "/"),
+        let total = AnchorCheck.digitsEnd(bytes, from: AnchorCheck.spacesEnd(bytes, from: done + 1)),
+        ByteText.hasPrefix(bytes, " |", at: total)
+      else { continue }
+      offsets.append(hit.offset)
+    }
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
