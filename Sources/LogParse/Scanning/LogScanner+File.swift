@@ -27,15 +27,13 @@ extension LogScanner {
               bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<start]), firstLine: chunk.firstLine,
               startOffset: chunk.startOffset, endsWithCutSegment: false))
         }
-        scanner.finish()
-        scanner.drain(consume)
+        scanner.finishAndDrain(consume)
         throw binaryError(path: path, chunk: chunk, nul: nul)
       }
       scanner.scan(chunk)
       scanner.drain(consume)
     }
-    scanner.finish()
-    scanner.drain(consume)
+    scanner.finishAndDrain(consume)
     return reader.statistics
   }
 

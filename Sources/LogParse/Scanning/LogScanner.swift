@@ -2,9 +2,12 @@
 /// order.
 ///
 /// The scanner never makes a `String` per line: formats search whole chunks, and only the
-/// segments around their candidates are looked at.
+/// segments around their candidates are looked at. What the formats emit goes through a
+/// ``LogSequencer`` on its way out (``drain(_:)``), which applies the state that crosses records.
 public final class LogScanner {
   public let formats: [any LogFormat]
+  /// `nil` for a range of a file read on its own: ``ParallelScan`` sequences the merged ranges.
+  private let sequencer: LogSequencer?
   private var candidates: [Int] = []
   /// Candidate keys: offset << 8 | format index, sorted to merge the formats' lists.
   private var keyed: [UInt64] = []
@@ -15,9 +18,18 @@ public final class LogScanner {
   public init(formats: [any LogFormat]) {
     precondition(formats.count < 256)
     self.formats = formats
+    sequencer = LogSequencer()
   }
 
-  /// Moves the events collected so far into `target` (without copying them one by one when
+  /// A scanner whose events are the formats' own, marks included, for a stretch of input that
+  /// the caller sequences with the stretches around it.
+  init(unsequencedFormats formats: [any LogFormat]) {
+    precondition(formats.count < 256)
+    self.formats = formats
+    sequencer = nil
+  }
+
+  /// Moves the formats' events collected so far (not sequenced) into `target` (without copying them one by one when
   /// `target` is empty) and forgets them.
   func moveEvents(into target: inout [LogEvent]) {
     if target.isEmpty {
@@ -33,10 +45,21 @@ public final class LogScanner {
     if events.isEmpty, storage.capacity > events.capacity { events = storage }
   }
 
-  /// Hands the events collected so far to `consume` and forgets them.
+  /// Hands the events collected so far to `consume`, through the sequencer, and forgets them.
   func drain(_ consume: (LogEvent) -> Void) {
-    for event in events { consume(event) }
+    if let sequencer {
+      for event in events { sequencer.add(event, consume) }
+    } else {
+      for event in events { consume(event) }
+    }
     events.removeAll(keepingCapacity: true)
+  }
+
+  /// Ends the input: formats emit what a pending block holds, and the sequencer what it holds.
+  func finishAndDrain(_ consume: (LogEvent) -> Void) {
+    finish()
+    drain(consume)
+    sequencer?.finish(consume)
   }
 
   /// The number of `\n` in the last chunk scanned to its end (the scanner counts them anyway to

@@ -75,6 +75,7 @@ public enum ParallelScan {
     -> ChunkReader.Statistics
   {
     var statistics = ChunkReader.Statistics()
+    let sequencer = LogSequencer()
     var resumeAt: Int64 = 0
     var linesBefore = 0
     for index in job.ranges.indices {
@@ -93,17 +94,19 @@ public enum ParallelScan {
       events.withUnsafeMutableBufferPointer { buffer in
         for index in buffer.indices {
           buffer[index].shiftLines(by: linesBefore)
-          consume(buffer[index])
+          sequencer.add(buffer[index], consume)
         }
       }
       job.recycle(&events)
       statistics.bytesRead += result.end - result.start
       statistics.cutSegments += result.statistics.cutSegments
       statistics.discardedBytes += result.statistics.discardedBytes
+      // As in the sequential scan, a read error ends the input without a finish.
       if let error = result.error { throw error }
       linesBefore += result.newlines
       resumeAt = result.end
     }
+    sequencer.finish(consume)
     return statistics
   }
 
@@ -235,7 +238,7 @@ final class RangeJob: @unchecked Sendable {
   ///   next call).
   func scan(_ range: Range<Int64>, reusing reader: inout ChunkReader?) -> RangeResult {
     var result = RangeResult(start: range.lowerBound, end: range.upperBound)
-    let scanner = LogScanner(formats: formats())
+    let scanner = LogScanner(unsequencedFormats: formats())
     scanner.adoptEventStorage(takeEventArray())
     do throws(InputError) {
       var opened: ChunkReader
