@@ -55,9 +55,20 @@ public enum ParallelScan {
         maxSegmentLength: maxSegmentLength, consume)
     }
     let ranges = try RangeCutter.ranges(of: path, size: size, rangeSize: max(1, rangeSize))
-    if !allowBinary { try RangeCutter.refuseBinary(path, readSize: readSize) }
+    return try scan(
+      path, size: size, ranges: ranges, threads: threads, formats: formats, allowBinary: allowBinary,
+      readSize: readSize, maxSegmentLength: maxSegmentLength, consume)
+  }
+
+  /// Reads `ranges` of `path` (contiguous, covering `0..<size`, each starting after a `\n`) on
+  /// `threads` parser threads. Tests choose the ranges; ``scanFile`` cuts them.
+  static func scan(
+    _ path: String, size: Int64, ranges: [Range<Int64>], threads: Int,
+    formats: @escaping @Sendable () -> [any LogFormat], allowBinary: Bool, readSize: Int, maxSegmentLength: Int,
+    _ consume: (LogEvent) -> Void
+  ) throws(InputError) -> ChunkReader.Statistics {
     let job = RangeJob(
-      path: path, size: size, ranges: ranges, formats: formats, readSize: readSize,
+      path: path, size: size, ranges: ranges, formats: formats, allowBinary: allowBinary, readSize: readSize,
       maxSegmentLength: maxSegmentLength, lookahead: threads)
     let group = DispatchGroup()
     for _ in 0..<threads {
@@ -103,6 +114,11 @@ public enum ParallelScan {
       statistics.discardedBytes += result.statistics.discardedBytes
       // As in the sequential scan, a read error ends the input without a finish.
       if let error = result.error { throw error }
+      if let nul = result.binary {
+        sequencer.finish(consume)
+        throw LogScanner.binaryError(
+          path: job.path, line: nul.line + linesBefore, offset: nul.offset, startsFile: nul.startsFile)
+      }
       linesBefore += result.newlines
       resumeAt = result.end
     }
@@ -127,6 +143,10 @@ struct RangeResult: Sendable {
   var newlines = 0
   var statistics = ChunkReader.Statistics()
   var error: InputError?
+  /// Where a NUL byte stopped the range (line counted from 1 at the range's start), when binary
+  /// data is refused: the events before it were read and the formats finished, as the sequential
+  /// scan does.
+  var binary: (line: Int, offset: Int64, startsFile: Bool)?
 }
 
 /// The shared state of one parallel read: the ranges, a slot per result, and the semaphores that
@@ -141,6 +161,7 @@ final class RangeJob: @unchecked Sendable {
   let size: Int64
   let ranges: [Range<Int64>]
   let formats: @Sendable () -> [any LogFormat]
+  let allowBinary: Bool
   let readSize: Int
   let maxSegmentLength: Int
   private let slots: UnsafeMutablePointer<RangeResult?>
@@ -152,18 +173,22 @@ final class RangeJob: @unchecked Sendable {
 
   init(
     path: String, size: Int64, ranges: [Range<Int64>], formats: @escaping @Sendable () -> [any LogFormat],
-    readSize: Int, maxSegmentLength: Int, lookahead: Int
+    allowBinary: Bool, readSize: Int, maxSegmentLength: Int, lookahead: Int
   ) {
     self.path = path
     self.size = size
     self.ranges = ranges
     self.formats = formats
+    self.allowBinary = allowBinary
     self.readSize = readSize
     self.maxSegmentLength = maxSegmentLength
     slots = .allocate(capacity: ranges.count)
     slots.initialize(repeating: nil, count: ranges.count)
     ready = ranges.map { _ in DispatchSemaphore(value: 0) }
-    window = DispatchSemaphore(value: lookahead)
+    // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial
+    // value, which an early error (ranges parsed but never taken) would leave it.
+    window = DispatchSemaphore(value: 0)
+    for _ in 0..<lookahead { window.signal() }
   }
 
   deinit {
@@ -249,6 +274,10 @@ final class RangeJob: @unchecked Sendable {
         opened = try ChunkReader(path: path, range: range, readSize: readSize, maxSegmentLength: maxSegmentLength)
       }
       while let chunk = try opened.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
+        if stopsAtNUL(chunk, scanner, &result) {
+          reader = consume opened
+          return result
+        }
         scanner.scan(chunk)
       }
       // The range's events stay in the scanner until here, then move over in one piece.
@@ -278,6 +307,7 @@ final class RangeJob: @unchecked Sendable {
     var reader = try ChunkReader(
       path: path, range: start..<size, firstLine: firstLine, readSize: readSize, maxSegmentLength: maxSegmentLength)
     while let chunk = try reader.next() {
+      if stopsAtNUL(chunk, scanner, &result) { return }
       let stop = scanner.scan(chunk, stoppingWhenBlockCloses: true)
       scanner.moveEvents(into: &result.events)
       if let stop {
@@ -294,5 +324,24 @@ final class RangeJob: @unchecked Sendable {
     result.newlines = reader.lineAfterLastChunk - 1
     result.statistics.cutSegments += reader.statistics.cutSegments
     result.statistics.discardedBytes += reader.statistics.discardedBytes
+  }
+
+  /// Reads the part of `chunk` before its first NUL byte, if it has one and binary data is
+  /// refused, finishes the formats there and records the place, as the sequential scan does.
+  private func stopsAtNUL(_ chunk: Chunk, _ scanner: LogScanner, _ result: inout RangeResult) -> Bool {
+    guard !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) else { return false }
+    let start = ByteScan.segmentStart(chunk.bytes, before: nul)
+    if start > 0 {
+      scanner.scan(
+        Chunk(
+          bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<start]), firstLine: chunk.firstLine,
+          startOffset: chunk.startOffset, endsWithCutSegment: false))
+    }
+    scanner.finish()
+    scanner.moveEvents(into: &result.events)
+    let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
+    result.binary = (line, chunk.startOffset + Int64(nul), chunk.startOffset == 0 && start == 0)
+    result.end = chunk.startOffset + Int64(nul)
+    return true
   }
 }
