@@ -65,6 +65,9 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .customLong("config"), help: "A DeepSpeed JSON config or launch script that goes with every log.")
   var configs: [String] = []
 
+  @Option(help: "Parser threads for a large regular file (default: every core). The report is the same.")
+  var threads: Int?
+
   @OptionGroup var reference: ReferenceOptions
 
   func run() throws {
@@ -73,7 +76,9 @@ struct ReportCommand: ParsableCommand {
     var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file)
-      let inputs = RunInputs.read(file, configs: configs, allowBinary: binary, reporter: &reporter) { event in
+      let inputs = RunInputs.read(
+        file, configs: configs, allowBinary: binary, threads: threads ?? ParallelScan.availableCores, reporter: &reporter
+      ) { event in
         analyzer.add(event)
       }
       // An input that could not be opened has no run to report; one cut short keeps what was read.

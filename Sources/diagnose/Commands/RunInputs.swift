@@ -14,15 +14,16 @@ struct RunInputs {
   /// Why the primary input could not be read, when it could not.
   var error: InputError?
 
-  /// Reads `file` (handing every event to `consume`), then what it names, then `configs`.
+  /// Reads `file` (handing every event to `consume`; a large regular console log on up to
+  /// `threads` cores), then what it names, then `configs`.
   static func read(
-    _ file: String, as kind: InputKind? = nil, configs: [String], allowBinary: Bool, reporter: inout InputReporter,
-    _ consume: (LogEvent) -> Void
+    _ file: String, as kind: InputKind? = nil, configs: [String], allowBinary: Bool, threads: Int = 1,
+    reporter: inout InputReporter, _ consume: (LogEvent) -> Void
   ) -> RunInputs {
     var inputs = RunInputs()
     var named: [String] = []
     do {
-      try InputLoader.load(file, as: kind, allowBinary: allowBinary) { event in
+      try InputLoader.load(file, as: kind, allowBinary: allowBinary, threads: threads) { event in
         inputs.readAnything = true
         inputs.note(event, from: file, named: &named)
         if case .note(let note) = event { reporter.warn(source: file, note) }

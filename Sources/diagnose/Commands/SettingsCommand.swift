@@ -33,6 +33,9 @@ struct SettingsCommand: ParsableCommand {
   @Option(help: "Output format: text or json.")
   var format: Format = .text
 
+  @Option(help: "Parser threads for a large regular file (default: every core). The output is the same.")
+  var threads: Int?
+
   func run() throws {
     var table = SettingsTable()
     var reporter = InputReporter()
@@ -44,7 +47,7 @@ struct SettingsCommand: ParsableCommand {
       index += 1
       var named: [String] = []
       do {
-        try InputLoader.load(file, as: kind) { event in
+        try InputLoader.load(file, as: kind, threads: threads ?? ParallelScan.availableCores) { event in
           switch event {
           case .setting(let setting):
             table.add(setting, from: file)
