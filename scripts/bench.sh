@@ -31,7 +31,7 @@ if [ -z "${BIN:-}" ]; then
   swift build -c release --product diagnose >&2
   BIN=.build/release/diagnose
 fi
-BYTES=$(stat -c %s "$DATA")
+BYTES=$(stat -L -c %s "$DATA")
 cat "$DATA" > /dev/null  # warm the page cache
 
 timeit() {  # median wall seconds of $1 runs of the rest, stdout to /dev/null as performance.md's anchors (no grep here: GNU grep special-cases /dev/null)

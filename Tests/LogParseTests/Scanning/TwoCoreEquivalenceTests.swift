@@ -132,6 +132,36 @@ struct TwoCoreEquivalenceTests {
     }
   }
 
+  @Test("ranges longer than a range's first piece, the region repeated, give the one-core events", arguments: [65_536, 150_001])
+  func largeRanges(_ rangeSize: Int) throws {
+    let text = String(repeating: Self.log + "\n", count: 60)
+    try withFile(text) { path, bytes in
+      #expect(bytes.count > 3 * rangeSize)
+      let expected = try oneCore(path)
+      #expect(try twoCores(path, rangeSize: Int64(rangeSize)) == expected)
+    }
+  }
+
+  @Test("a range that starts inside a training block longer than its first piece keeps the block's label lines")
+  func longTrainingBlock() throws {
+    var text = "{'loss': 2.0, 'learning_rate': 1e-05, 'epoch': 0.5}\n***** Running training *****\n"
+    for line in 0..<1_500 { text += "node0:1:1 [0] NCCL INFO Channel \(line)/02 via P2P/IPC\n" }
+    text += "  Num examples = 1,234\n  Num Epochs = 5\n  Continuing training from global step 40\n"
+    text += "{'loss': 1.5, 'learning_rate': 1e-05, 'epoch': 0.75}\n"
+    text += String(repeating: "noise after the block\n", count: 3_000) + "  Num Epochs = 9\n"
+    try withFile(text) { path, bytes in
+      let expected = try oneCore(path)
+      #expect(expected.contains { $0.contains("num_examples") && $0.contains("1234") })
+      #expect(expected.contains { $0.contains("resumeLine") })
+      #expect(!expected.contains { $0.contains("int(9)") })
+      let lineStarts = bytes.indices.filter { $0 > 0 && bytes[$0 - 1] == 0x0A }
+      for start in stride(from: 0, to: lineStarts.count, by: 97).map({ lineStarts[$0] }) {
+        let ranges = [0..<Int64(start), Int64(start)..<Int64(bytes.count)]
+        #expect(try twoCores(path, ranges: ranges) == expected, "cut at byte \(start)")
+      }
+    }
+  }
+
   @Test("the sample logs, cut at every fourth line start, give the one-core events")
   func sampleLogs() throws {
     let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
