@@ -29,6 +29,12 @@ public final class LogScanner {
     sequencer = nil
   }
 
+  /// Tells the formats that the input before this stretch left an HF training block open, so
+  /// that the banner format searches for the block's label lines from the start.
+  func assumeInsideTrainingBlock() {
+    for case let banner as HuggingFaceBannerFormat in formats { banner.assumeInsideTrainingBlock() }
+  }
+
   /// Moves the formats' events collected so far (not sequenced) into `target` (without copying them one by one when
   /// `target` is empty) and forgets them.
   func moveEvents(into target: inout [LogEvent]) {

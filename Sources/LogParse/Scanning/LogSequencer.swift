@@ -21,6 +21,10 @@ final class LogSequencer {
   /// A mark about the event that follows it.
   private var attached: SequenceMark.Kind?
 
+  /// Whether the events so far left an HF `***** Running training *****` block open (no record
+  /// since): a range of a file that starts here must search for the block's label lines.
+  var isInsideTrainingBlock: Bool { huggingFace.inTrainingBanner }
+
   /// Takes the next event in input order and hands `consume` what it keeps, now or later (a held
   /// overflow report comes out when the next overflow line or the end shows it complete).
   func add(_ event: LogEvent, _ consume: (LogEvent) -> Void) {

@@ -12,8 +12,10 @@ internal import Dispatch
 /// The rules that keep it exact: a range starts at the beginning of a physical line; a range
 /// that ends inside a multi-line block reads on past its end until the block closes, and the next
 /// range then starts where the block closed (it is parsed again from there, on the calling
-/// thread); and the formats' events pass, merged in order, through one ``LogSequencer``, the
-/// same second stage the sequential scan runs, which applies every state that crosses records.
+/// thread); the formats' events pass, merged in order, through one ``LogSequencer``, the same
+/// second stage the sequential scan runs, which applies every state that crosses records; and a
+/// range that starts inside an HF training block (whose label lines are searched for only there)
+/// is parsed again on the calling thread, knowing it.
 /// A format that keeps such state itself opts out (``LogFormat/readsFromAnyLine``), and then, as
 /// for standard input, small files and one thread, the file is read sequentially. A NUL byte
 /// stops the read where the sequential scan stops, with the same error.
@@ -95,10 +97,12 @@ public enum ParallelScan {
       let range = job.ranges[index]
       var result = job.take(index)
       if resumeAt >= range.upperBound { continue }
-      if resumeAt > range.lowerBound {
-        // The previous range read a block on into this one: start again where it closed.
+      if resumeAt > range.lowerBound || sequencer.isInsideTrainingBlock {
+        // The previous range read a block on into this one, or ended inside an HF training
+        // block (whose label lines the worker did not search for): start again where it ended.
         var reader: ChunkReader?
-        result = job.scan(resumeAt..<range.upperBound, reusing: &reader)
+        result = job.scan(
+          resumeAt..<range.upperBound, reusing: &reader, insideTrainingBlock: sequencer.isInsideTrainingBlock)
       }
       // Moved out first, so that the array is uniquely referenced when it is recycled.
       var events: [LogEvent] = []

@@ -126,11 +126,17 @@ final class RangeJob: @unchecked Sendable {
 
   /// Parses `range` with fresh formats, reading on past its end while a block is open.
   ///
-  /// - Parameter reader: a reader to move to `range`, or `nil` to open one (left there for the
-  ///   next call).
-  func scan(_ range: Range<Int64>, reusing reader: inout ChunkReader?) -> RangeResult {
+  /// - Parameters:
+  ///   - reader: a reader to move to `range`, or `nil` to open one (left there for the next call).
+  ///   - insideTrainingBlock: whether the lines before `range` left an HF training block open
+  ///     (see ``LogScanner/assumeInsideTrainingBlock()``); workers assume not, and the delivering
+  ///     thread parses a range again in the rare case it was.
+  func scan(_ range: Range<Int64>, reusing reader: inout ChunkReader?, insideTrainingBlock: Bool = false)
+    -> RangeResult
+  {
     var result = RangeResult(start: range.lowerBound, end: range.upperBound)
     let scanner = LogScanner(unsequencedFormats: formats())
+    if insideTrainingBlock { scanner.assumeInsideTrainingBlock() }
     scanner.adoptEventStorage(takeEventArray())
     do throws(InputError) {
       var opened: ChunkReader
@@ -140,21 +146,12 @@ final class RangeJob: @unchecked Sendable {
       } else {
         opened = try ChunkReader(path: path, range: range, readSize: readSize, maxSegmentLength: maxSegmentLength)
       }
-      var isFirstChunk = true
-      var newlines: Int?
-      while let chunk = try opened.next(newlinesInPreviousChunk: newlines) {
+      while let chunk = try opened.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
         if stopsAtNUL(chunk, scanner, &result) {
           reader = consume opened
           return result
         }
-        if isFirstChunk {
-          Self.scanHeadFirst(chunk, scanner)
-          isFirstChunk = false
-          newlines = nil
-        } else {
-          scanner.scan(chunk)
-          newlines = scanner.newlinesInLastChunk
-        }
+        scanner.scan(chunk)
       }
       // The range's events stay in the scanner until here, then move over in one piece.
       scanner.moveEvents(into: &result.events)
@@ -200,38 +197,6 @@ final class RangeJob: @unchecked Sendable {
     result.newlines = reader.lineAfterLastChunk - 1
     result.statistics.cutSegments += reader.statistics.cutSegments
     result.statistics.discardedBytes += reader.statistics.discardedBytes
-  }
-
-  /// The size of a range's first piece: see ``scanHeadFirst(_:_:)``.
-  static let headSize = 16 * 1024
-
-  /// Scans a range's first chunk as two pieces, the first ending at the first `\n` past
-  /// ``headSize`` bytes.
-  ///
-  /// A range may start inside an HF training block, so its formats start by searching for the
-  /// block's label lines (``HuggingFaceScanState``) until the first record says the block is over;
-  /// each chunk is searched with what was known at its start. A short first piece keeps that
-  /// search to a few KB per range instead of a whole chunk. The events are the same for any cut
-  /// at a line end.
-  private static func scanHeadFirst(_ chunk: Chunk, _ scanner: LogScanner) {
-    let bytes = chunk.bytes
-    guard bytes.count > headSize * 2,
-      let newline = UnsafeRawBufferPointer(rebasing: bytes[headSize...]).firstIndex(of: 0x0A),
-      headSize + newline + 1 < bytes.count
-    else {
-      scanner.scan(chunk)
-      return
-    }
-    let cut = headSize + newline + 1
-    scanner.scan(
-      Chunk(
-        bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<cut]), firstLine: chunk.firstLine,
-        startOffset: chunk.startOffset, endsWithCutSegment: false))
-    scanner.scan(
-      Chunk(
-        bytes: UnsafeRawBufferPointer(rebasing: bytes[cut...]),
-        firstLine: chunk.firstLine + ByteScan.countNewlines(bytes, in: 0..<cut),
-        startOffset: chunk.startOffset + Int64(cut), endsWithCutSegment: chunk.endsWithCutSegment))
   }
 
   /// Reads the part of `chunk` before its first NUL byte, if it has one and binary data is

@@ -132,7 +132,7 @@ struct TwoCoreEquivalenceTests {
     }
   }
 
-  @Test("ranges longer than a range's first piece, the region repeated, give the one-core events", arguments: [65_536, 150_001])
+  @Test("ranges of several chunks, the region repeated, give the one-core events", arguments: [65_536, 150_001])
   func largeRanges(_ rangeSize: Int) throws {
     let text = String(repeating: Self.log + "\n", count: 60)
     try withFile(text) { path, bytes in
@@ -142,7 +142,7 @@ struct TwoCoreEquivalenceTests {
     }
   }
 
-  @Test("a range that starts inside a training block longer than its first piece keeps the block's label lines")
+  @Test("a range that starts inside an open training block is read again knowing it: the block's label lines count")
   func longTrainingBlock() throws {
     var text = "{'loss': 2.0, 'learning_rate': 1e-05, 'epoch': 0.5}\n***** Running training *****\n"
     for line in 0..<1_500 { text += "node0:1:1 [0] NCCL INFO Channel \(line)/02 via P2P/IPC\n" }

@@ -72,6 +72,12 @@ public final class HuggingFaceBannerFormat: LogFormat {
     }
   }
 
+  /// The input before the lines to come left a training block open (``ParallelScan`` knows it
+  /// from the ranges before).
+  func assumeInsideTrainingBlock() {
+    state.inTrainingBanner = true
+  }
+
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
     guard let match = try? reader.firstMatch(in: bytes) else { return .done }
