@@ -5,7 +5,8 @@ public enum FormatRegistry {
   public static func consoleFormats() -> [any LogFormat] {
     let huggingFace = HuggingFaceScanState()
     return [
-      HuggingFaceDictFormat(state: huggingFace), HuggingFaceBannerFormat(state: huggingFace), TrainingArgumentsFormat(), DeepSpeedProgressFormat(), DeepSpeedOverflowFormat(),
+      HuggingFaceDictFormat(state: huggingFace), HuggingFaceBannerFormat(state: huggingFace),
+      TrainingArgumentsFormat(), DeepSpeedProgressFormat(), DeepSpeedOverflowFormat(),
       DeepSpeedConfigDumpFormat(), DeepSpeedBatchErrorFormat(), LauncherFormat(), LaunchCommandLineFormat(),
       MegatronIterationFormat(), MegatronArgumentsFormat(),
     ]

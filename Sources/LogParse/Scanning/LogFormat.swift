@@ -33,8 +33,9 @@ public protocol LogFormat: AnyObject {
   /// past it, and the next range then starts where the block closed. What depends on earlier
   /// records (run boundaries, copies from other ranks, reports spread over lines, settings stated
   /// once) belongs in the ``LogSequencer``, which sees the merged events in order; a format emits
-  /// ``SequenceMark``s for it. A format that keeps such state itself must keep the default,
-  /// `false`: the input is then read on one core.
+  /// ``SequenceMark``s for it. An instance that holds no open block must read on as a fresh one
+  /// would (a worker reuses its formats from range to range). A format that keeps such state
+  /// itself must keep the default, `false`: the input is then read on one core.
   var readsFromAnyLine: Bool { get }
 }
 

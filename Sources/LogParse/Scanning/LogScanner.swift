@@ -29,10 +29,13 @@ public final class LogScanner {
     sequencer = nil
   }
 
-  /// Tells the formats that the input before this stretch left an HF training block open, so
-  /// that the banner format searches for the block's label lines from the start.
-  func assumeInsideTrainingBlock() {
-    for case let banner as HuggingFaceBannerFormat in formats { banner.assumeInsideTrainingBlock() }
+  /// Readies the scanner for a stretch of input read on its own, telling the formats whether
+  /// the input before it left an HF training block open (the banner format then searches for the
+  /// block's label lines from the start). A scanner that read an earlier stretch to its end holds
+  /// no open block.
+  func startStretch(insideTrainingBlock: Bool) {
+    precondition(capturing == nil)
+    for case let banner as HuggingFaceBannerFormat in formats { banner.setInsideTrainingBlock(insideTrainingBlock) }
   }
 
   /// Moves the formats' events collected so far (not sequenced) into `target` (without copying them one by one when

@@ -101,8 +101,10 @@ public enum ParallelScan {
         // The previous range read a block on into this one, or ended inside an HF training
         // block (whose label lines the worker did not search for): start again where it ended.
         var reader: ChunkReader?
+        var scanner: LogScanner?
         result = job.scan(
-          resumeAt..<range.upperBound, reusing: &reader, insideTrainingBlock: sequencer.isInsideTrainingBlock)
+          resumeAt..<range.upperBound, reusing: &reader, scanner: &scanner,
+          insideTrainingBlock: sequencer.isInsideTrainingBlock)
       }
       // Moved out first, so that the array is uniquely referenced when it is recycled.
       var events: [LogEvent] = []

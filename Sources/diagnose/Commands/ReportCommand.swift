@@ -76,8 +76,9 @@ struct ReportCommand: ParsableCommand {
     var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file)
+      let threads = threads ?? ParallelScan.availableCores
       let inputs = RunInputs.read(
-        file, configs: configs, allowBinary: binary, threads: threads ?? ParallelScan.availableCores, reporter: &reporter
+        file, configs: configs, allowBinary: binary, threads: threads, reporter: &reporter
       ) { event in
         analyzer.add(event)
       }

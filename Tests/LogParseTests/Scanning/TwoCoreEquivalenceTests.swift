@@ -37,18 +37,30 @@ struct TwoCoreEquivalenceTests {
     }
     for step in 1...12 {
       let epoch = Double(step) / 12
-      let dict = "{'loss': \(1 + 1 / Double(step)), 'grad_norm': \(0.5 * Double(step)), 'learning_rate': 2e-05, 'epoch': \(epoch)}"
-      text += "\r 42%|████▏     | \(step)/12 [00:0\(step % 10)<00:07,  1.36it/s]\r\(String(repeating: " ", count: 12))\r"
+      let dict =
+        "{'loss': \(1 + 1 / Double(step)), 'grad_norm': \(0.5 * Double(step)), 'learning_rate': 2e-05, 'epoch': \(epoch)}"
+      text +=
+        "\r 42%|████▏     | \(step)/12 [00:0\(step % 10)<00:07,  1.36it/s]\r\(String(repeating: " ", count: 12))\r"
       text += "[default0]:" + dict + "\n[default1]:" + dict + "\n"
-      if step == 3 { text += "machine1: " + dict + "\nmachine2: " + dict.replacingOccurrences(of: "'loss': ", with: "'loss': 9") + "\n" }
+      if step == 3 {
+        text +=
+          "machine1: " + dict + "\nmachine2: " + dict.replacingOccurrences(of: "'loss': ", with: "'loss': 9") + "\n"
+      }
       if step == 4 { text += fusedOverflow }
-      if step == 6 { text += "{'eval_loss': 1.25, 'eval_runtime': 3.5, 'epoch': \(epoch)}\r\n[default1]:{'eval_loss': 1.25, 'epoch': \(epoch)}\n" }
+      if step == 6 {
+        text +=
+          "{'eval_loss': 1.25, 'eval_runtime': 3.5, 'epoch': \(epoch)}\r\n[default1]:{'eval_loss': 1.25, 'epoch': \(epoch)}\n"
+      }
       if step == 8 { text += "{'loss': 2.5, 'grad_norm': \n" }
-      if step == 9 { text += "[2023-11-07 01:55:08,000] [INFO] [fused_optimizer.py:300:_update_scale] Grad overflow on iteration 9\n" }
+      if step == 9 {
+        text += "[2023-11-07 01:55:08,000] [INFO] [fused_optimizer.py:300:_update_scale] Grad overflow on iteration 9\n"
+      }
     }
-    text += "{'train_runtime': 99.5, 'train_loss': 1.2345, 'epoch': 1.0}\n{'train_runtime': 99.5, 'train_loss': 1.2345, 'epoch': 1.0}\n"
+    text +=
+      "{'train_runtime': 99.5, 'train_loss': 1.2345, 'epoch': 1.0}\n{'train_runtime': 99.5, 'train_loss': 1.2345, 'epoch': 1.0}\n"
     text += "***** Running training *****\n  Num examples = 6,400\n  Continuing training from global step 0\n"
-    text += "{'loss': 3.25, 'learning_rate': 1e-05, 'epoch': 0.5}\n{'loss': 3.0, 'learning_rate': 1e-05, 'epoch': 1.0}\n"
+    text +=
+      "{'loss': 3.25, 'learning_rate': 1e-05, 'epoch': 0.5}\n{'loss': 3.0, 'learning_rate': 1e-05, 'epoch': 1.0}\n"
     text += "{'loss': 2.75, 'learning_rate': 1e-05, 'epoch': 0.25}\n  Num Epochs = 7\n"
     text += megatron
     return text + "[default0]:{'loss': 0.5, 'learning_rate': 1e-06, 'epoch': 2.0}"
@@ -105,7 +117,10 @@ struct TwoCoreEquivalenceTests {
     let settings = events.compactMap { if case .setting(let setting) = $0 { setting } else { nil } }
     #expect(settings.filter { $0.source == .deepSpeedEngineDump && $0.name == "train_batch_size" }.count == 2)
     #expect(settings.filter { $0.source == .launcher && $0.name == "nodes" }.count == 2)
-    #expect(settings.filter { $0.source == .hfBanner && $0.name == "num_examples" }.map(\.value) == [.int(12_800), .int(6_400)])
+    #expect(
+      settings.filter { $0.source == .hfBanner && $0.name == "num_examples" }.map(\.value) == [
+        .int(12_800), .int(6_400),
+      ])
     #expect(!settings.contains { $0.source == .hfBanner && $0.value == .int(7) })
     #expect(settings.contains { $0.source == .megatronArguments && $0.name == "global_batch_size" })
     let duplicates = try #require(notes(events).first { $0.kind == .duplicates })
@@ -124,7 +139,8 @@ struct TwoCoreEquivalenceTests {
     }
   }
 
-  @Test("every line its own range, and ranges of a few lines, give the one-core events", arguments: [1, 2, 80, 300, 1500])
+  @Test(
+    "every line its own range, and ranges of a few lines, give the one-core events", arguments: [1, 2, 80, 300, 1500])
   func manyRanges(_ rangeSize: Int) throws {
     try withFile(Self.log) { path, _ in
       let expected = try oneCore(path)

@@ -72,10 +72,10 @@ public final class HuggingFaceBannerFormat: LogFormat {
     }
   }
 
-  /// The input before the lines to come left a training block open (``ParallelScan`` knows it
-  /// from the ranges before).
-  func assumeInsideTrainingBlock() {
-    state.inTrainingBanner = true
+  /// Whether the input before the lines to come left a training block open (``ParallelScan``
+  /// knows it from the ranges before).
+  func setInsideTrainingBlock(_ open: Bool) {
+    state.inTrainingBanner = open
   }
 
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
