@@ -71,6 +71,7 @@ struct ReportCommand: ParsableCommand {
   @OptionGroup var reference: ReferenceOptions
 
   func run() throws {
+    MemoryPolicy.apply()
     var reporter = InputReporter()
     let reference = self.reference.load(&reporter)
     var runs: [RunAssessment] = []

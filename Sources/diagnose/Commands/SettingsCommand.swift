@@ -37,6 +37,7 @@ struct SettingsCommand: ParsableCommand {
   var threads: Int?
 
   func run() throws {
+    MemoryPolicy.apply()
     var table = SettingsTable()
     var reporter = InputReporter()
     var queue = files.map { ($0, InputKind?.none) } + configs.map { ($0, Self.configKind($0)) }
