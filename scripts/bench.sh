@@ -60,7 +60,10 @@ if "$BIN" series --help 2>/dev/null | grep -q -- --threads; then
 else  # a build from before --threads (BIN=...)
   add "diagnose series" "$RUNS" "$BIN" series "$DATA"
 fi
-if "$BIN" --help | grep -qE '^ +report( |$)'; then
+if "$BIN" report --help 2>/dev/null | grep -q -- --threads; then
+  add "diagnose report json, 1 thread" "$RUNS" "$BIN" report --format json --fail-on never --threads 1 "$DATA"
+  add "diagnose report json, $CORES threads" "$RUNS" "$BIN" report --format json --fail-on never --threads "$CORES" "$DATA"
+elif "$BIN" --help | grep -qE '^ +report( |$)'; then
   add "diagnose report json" "$RUNS" "$BIN" report --format json --fail-on never "$DATA"
 fi
 add "python re extractor" "$PY_RUNS" python3 scripts/re-extract.py "$DATA"

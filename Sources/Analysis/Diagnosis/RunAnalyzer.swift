@@ -75,7 +75,7 @@ public struct RunAnalyzer {
       segment.observe(overflow: overflow, step: step)
     case .runBoundary(let boundary):
       startSegment(after: boundary)
-    case .trainingSummary, .note, .throughput, .configurationError:
+    case .trainingSummary, .note, .throughput, .configurationError, .mark:
       break
     }
   }

@@ -22,6 +22,9 @@ public enum LogEvent: Sendable {
   /// A configuration error the log reports with its numbers (DeepSpeed's batch assertion, HF's
   /// DeepSpeed mismatch list).
   case configurationError(ConfigurationError)
+  /// A format's note to the ``LogSequencer`` (see ``SequenceMark``); consumed there, never
+  /// delivered by ``LogScanner``, ``ParallelScan`` or ``InputLoader``.
+  case mark(SequenceMark)
 
   public var location: SourceLocation {
     switch self {
@@ -34,6 +37,7 @@ public enum LogEvent: Sendable {
     case .note(let note): note.location
     case .throughput(let sample): sample.location
     case .configurationError(let error): error.location
+    case .mark(let mark): mark.location
     }
   }
 }

@@ -1,11 +1,12 @@
-/// The formats LogParse knows, made fresh for each input (formats keep per-input state).
+/// The formats LogParse knows, made fresh for each input (or each range of one: formats keep the
+/// state of an open block and search hints).
 public enum FormatRegistry {
   /// Every console-log format.
   public static func consoleFormats() -> [any LogFormat] {
-    let huggingFace = HuggingFaceRunState()
+    let huggingFace = HuggingFaceScanState()
     return [
       HuggingFaceDictFormat(state: huggingFace), HuggingFaceBannerFormat(state: huggingFace),
-      TrainingArgumentsFormat(state: huggingFace), DeepSpeedProgressFormat(), DeepSpeedOverflowFormat(),
+      TrainingArgumentsFormat(), DeepSpeedProgressFormat(), DeepSpeedOverflowFormat(),
       DeepSpeedConfigDumpFormat(), DeepSpeedBatchErrorFormat(), LauncherFormat(), LaunchCommandLineFormat(),
       MegatronIterationFormat(), MegatronArgumentsFormat(),
     ]

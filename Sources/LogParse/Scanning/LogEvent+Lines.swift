@@ -37,6 +37,9 @@ extension LogEvent {
     case .configurationError(var error):
       error.location.line += delta
       return .configurationError(error)
+    case .mark(var mark):
+      mark.location.line += delta
+      return .mark(mark)
     }
   }
 }

@@ -44,9 +44,12 @@ public protocol LogFormat: AnyObject {
   ///
   /// ``ParallelScan`` reads a large file as ranges cut after a `\n`, one fresh set of formats per
   /// range, only when every format says `true`. A block left open at a range's end is read on
-  /// past it, and the next range then starts where the block closed. A format that carries state
-  /// from one record to the next (run counters, rank deduplication, totals that `finish` emits)
-  /// must keep the default, `false`: the input is then read on one core.
+  /// past it, and the next range then starts where the block closed. What depends on earlier
+  /// records (run boundaries, copies from other ranks, reports spread over lines, settings stated
+  /// once) belongs in the ``LogSequencer``, which sees the merged events in order; a format emits
+  /// ``SequenceMark``s for it. An instance that holds no open block must read on as a fresh one
+  /// would (a worker reuses its formats from range to range). A format that keeps such state
+  /// itself must keep the default, `false`: the input is then read on one core.
   var readsFromAnyLine: Bool { get }
 }
 

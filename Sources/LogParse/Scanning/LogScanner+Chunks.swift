@@ -8,7 +8,6 @@ extension LogScanner {
 
   /// Ends the input: formats emit what a pending block holds.
   public func finish(_ consume: (LogEvent) -> Void) {
-    finish()
-    drain(consume)
+    finishAndDrain(consume)
   }
 }

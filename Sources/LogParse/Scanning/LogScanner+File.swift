@@ -27,24 +27,23 @@ extension LogScanner {
               bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<start]), firstLine: chunk.firstLine,
               startOffset: chunk.startOffset, endsWithCutSegment: false))
         }
-        scanner.finish()
-        scanner.drain(consume)
-        throw binaryError(path: path, chunk: chunk, nul: nul)
+        scanner.finishAndDrain(consume)
+        let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
+        throw binaryError(
+          path: path, line: line, offset: chunk.startOffset + Int64(nul),
+          startsFile: chunk.startOffset == 0 && ByteScan.segmentStart(chunk.bytes, before: nul) == 0)
       }
       scanner.scan(chunk)
       scanner.drain(consume)
     }
-    scanner.finish()
-    scanner.drain(consume)
+    scanner.finishAndDrain(consume)
     return reader.statistics
   }
 
-  private static func binaryError(path: String, chunk: Chunk, nul: Int) -> InputError {
-    let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
-    let offset = chunk.startOffset + Int64(nul)
-    if chunk.startOffset == 0 && ByteScan.segmentStart(chunk.bytes, before: nul) == 0 {
-      return InputError.binary(path, nulAt: nul)
-    }
+  /// The error for a NUL byte at `offset`, on `line`; `startsFile` when it is in the file's first
+  /// segment (nothing was read before it).
+  static func binaryError(path: String, line: Int, offset: Int64, startsFile: Bool) -> InputError {
+    if startsFile { return InputError.binary(path, nulAt: Int(offset)) }
     let detail =
       "binary file: a NUL byte at line \(line); the lines before it were read, the rest was skipped "
       + "(--binary reads it as text)"

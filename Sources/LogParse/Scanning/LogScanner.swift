@@ -2,9 +2,13 @@
 /// order.
 ///
 /// The scanner never makes a `String` per line: one sweep finds every format's anchors in a whole
-/// chunk, and only the segments around the formats' candidates are looked at.
+/// chunk, and only the segments around the formats' candidates are looked at. What the formats
+/// emit goes through a ``LogSequencer`` on its way out (``drain(_:)``), which applies the state
+/// that crosses records.
 public final class LogScanner {
   public let formats: [any LogFormat]
+  /// `nil` for a range of a file read on its own: ``ParallelScan`` sequences the merged ranges.
+  private let sequencer: LogSequencer?
   private var candidates: [Int] = []
   /// One sweep for the anchors of all formats; anchor ids index `anchorOwners`.
   private let sweep: AnchorSweep
@@ -17,9 +21,20 @@ public final class LogScanner {
   /// The format reading a multi-line block, if any.
   private var capturing: Int?
 
-  public init(formats: [any LogFormat]) {
+  public convenience init(formats: [any LogFormat]) {
+    self.init(formats: formats, sequencer: LogSequencer())
+  }
+
+  /// A scanner whose events are the formats' own, marks included, for a stretch of input that
+  /// the caller sequences with the stretches around it.
+  convenience init(unsequencedFormats formats: [any LogFormat]) {
+    self.init(formats: formats, sequencer: nil)
+  }
+
+  private init(formats: [any LogFormat], sequencer: LogSequencer?) {
     precondition(formats.count < 256)
     self.formats = formats
+    self.sequencer = sequencer
     var owners: [(format: Int, anchor: Int)] = []
     var anchors: [Anchor] = []
     for (index, format) in formats.enumerated() {
@@ -33,7 +48,16 @@ public final class LogScanner {
     formatHits = Array(repeating: [], count: formats.count)
   }
 
-  /// Moves the events collected so far into `target` (without copying them one by one when
+  /// Readies the scanner for a stretch of input read on its own, telling the formats whether
+  /// the input before it left an HF training block open (the banner format then searches for the
+  /// block's label lines from the start). A scanner that read an earlier stretch to its end holds
+  /// no open block.
+  func startStretch(insideTrainingBlock: Bool) {
+    precondition(capturing == nil)
+    for case let banner as HuggingFaceBannerFormat in formats { banner.setInsideTrainingBlock(insideTrainingBlock) }
+  }
+
+  /// Moves the formats' events collected so far (not sequenced) into `target` (without copying them one by one when
   /// `target` is empty) and forgets them.
   func moveEvents(into target: inout [LogEvent]) {
     if target.isEmpty {
@@ -49,10 +73,21 @@ public final class LogScanner {
     if events.isEmpty, storage.capacity > events.capacity { events = storage }
   }
 
-  /// Hands the events collected so far to `consume` and forgets them.
+  /// Hands the events collected so far to `consume`, through the sequencer, and forgets them.
   func drain(_ consume: (LogEvent) -> Void) {
-    for event in events { consume(event) }
+    if let sequencer {
+      for event in events { sequencer.add(event, consume) }
+    } else {
+      for event in events { consume(event) }
+    }
     events.removeAll(keepingCapacity: true)
+  }
+
+  /// Ends the input: formats emit what a pending block holds, and the sequencer what it holds.
+  func finishAndDrain(_ consume: (LogEvent) -> Void) {
+    finish()
+    drain(consume)
+    sequencer?.finish(consume)
   }
 
   /// The number of `\n` in the last chunk scanned to its end (the scanner counts them anyway to

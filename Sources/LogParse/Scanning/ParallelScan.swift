@@ -1,5 +1,4 @@
 internal import Dispatch
-internal import Synchronization
 
 #if canImport(Glibc)
   internal import Glibc
@@ -10,11 +9,16 @@ internal import Synchronization
 /// in input order, with line numbers counted from the file's start. The events are exactly those
 /// of ``LogScanner/scanFile(_:formats:allowBinary:readSize:maxSegmentLength:_:)``.
 ///
-/// The rule that keeps it exact: a range starts at the beginning of a physical line, and a range
-/// that ends inside a multi-line block reads on past its end until the block closes; the next
+/// The rules that keep it exact: a range starts at the beginning of a physical line; a range
+/// that ends inside a multi-line block reads on past its end until the block closes, and the next
 /// range then starts where the block closed (it is parsed again from there, on the calling
-/// thread). Formats whose state crosses records opt out (``LogFormat/readsFromAnyLine``), and
-/// then, as for standard input, small files and one thread, the file is read sequentially.
+/// thread); the formats' events pass, merged in order, through one ``LogSequencer``, the same
+/// second stage the sequential scan runs, which applies every state that crosses records; and a
+/// range that starts inside an HF training block (whose label lines are searched for only there)
+/// is parsed again on the calling thread, knowing it.
+/// A format that keeps such state itself opts out (``LogFormat/readsFromAnyLine``), and then, as
+/// for standard input, small files and one thread, the file is read sequentially. A NUL byte
+/// stops the read where the sequential scan stops, with the same error.
 ///
 /// Memory stays bounded: at most `threads` finished ranges wait ahead of the one being
 /// delivered, and each holds only its own events. The file is read up to the size it had when
@@ -26,9 +30,10 @@ internal import Synchronization
 public enum ParallelScan {
   /// Below this size a file is read on one core: thread start-up would cost more than it saves.
   public static let defaultMinimumSize: Int64 = 64 << 20
-  /// 8 MiB: big enough that per-range set-up (formats, JIT, buffers) is negligible, small enough
-  /// that buffered events stay a few MB per range.
-  public static let defaultRangeSize: Int64 = 8 << 20
+  /// 4 MiB: a worker reuses its reader and formats, so a range costs little to start, and the
+  /// events a range holds until delivery stay 1–3 MB (8 MiB ranges: 55 MB peak RSS for `series`
+  /// on the mixed 1 GiB benchmark log with two threads; 4 MiB: 39 MB, the same CPU time).
+  public static let defaultRangeSize: Int64 = 4 << 20
 
   /// The number of cores this process may use.
   public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
@@ -55,9 +60,20 @@ public enum ParallelScan {
         maxSegmentLength: maxSegmentLength, consume)
     }
     let ranges = try RangeCutter.ranges(of: path, size: size, rangeSize: max(1, rangeSize))
-    if !allowBinary { try RangeCutter.refuseBinary(path, readSize: readSize) }
+    return try scan(
+      path, size: size, ranges: ranges, threads: threads, formats: formats, allowBinary: allowBinary,
+      readSize: readSize, maxSegmentLength: maxSegmentLength, consume)
+  }
+
+  /// Reads `ranges` of `path` (contiguous, covering `0..<size`, each starting after a `\n`) on
+  /// `threads` parser threads. Tests choose the ranges; ``scanFile`` cuts them.
+  static func scan(
+    _ path: String, size: Int64, ranges: [Range<Int64>], threads: Int,
+    formats: @escaping @Sendable () -> [any LogFormat], allowBinary: Bool, readSize: Int, maxSegmentLength: Int,
+    _ consume: (LogEvent) -> Void
+  ) throws(InputError) -> ChunkReader.Statistics {
     let job = RangeJob(
-      path: path, size: size, ranges: ranges, formats: formats, readSize: readSize,
+      path: path, size: size, ranges: ranges, formats: formats, allowBinary: allowBinary, readSize: readSize,
       maxSegmentLength: maxSegmentLength, lookahead: threads)
     let group = DispatchGroup()
     for _ in 0..<threads {
@@ -75,16 +91,21 @@ public enum ParallelScan {
     -> ChunkReader.Statistics
   {
     var statistics = ChunkReader.Statistics()
+    let sequencer = LogSequencer()
     var resumeAt: Int64 = 0
     var linesBefore = 0
     for index in job.ranges.indices {
       let range = job.ranges[index]
       var result = job.take(index)
       if resumeAt >= range.upperBound { continue }
-      if resumeAt > range.lowerBound {
-        // The previous range read a block on into this one: start again where it closed.
+      if resumeAt > range.lowerBound || sequencer.isInsideTrainingBlock {
+        // The previous range read a block on into this one, or ended inside an HF training
+        // block (whose label lines the worker did not search for): start again where it ended.
         var reader: ChunkReader?
-        result = job.scan(resumeAt..<range.upperBound, reusing: &reader)
+        var scanner: LogScanner?
+        result = job.scan(
+          resumeAt..<range.upperBound, reusing: &reader, scanner: &scanner,
+          insideTrainingBlock: sequencer.isInsideTrainingBlock)
       }
       // Moved out first, so that the array is uniquely referenced when it is recycled.
       var events: [LogEvent] = []
@@ -93,17 +114,24 @@ public enum ParallelScan {
       events.withUnsafeMutableBufferPointer { buffer in
         for index in buffer.indices {
           buffer[index].shiftLines(by: linesBefore)
-          consume(buffer[index])
+          sequencer.add(buffer[index], consume)
         }
       }
       job.recycle(&events)
       statistics.bytesRead += result.end - result.start
       statistics.cutSegments += result.statistics.cutSegments
       statistics.discardedBytes += result.statistics.discardedBytes
+      // As in the sequential scan, a read error ends the input without a finish.
       if let error = result.error { throw error }
+      if let nul = result.binary {
+        sequencer.finish(consume)
+        throw LogScanner.binaryError(
+          path: job.path, line: nul.line + linesBefore, offset: nul.offset, startsFile: nul.startsFile)
+      }
       linesBefore += result.newlines
       resumeAt = result.end
     }
+    sequencer.finish(consume)
     return statistics
   }
 
@@ -112,184 +140,5 @@ public enum ParallelScan {
     var info = stat()
     guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
     return Int64(info.st_size)
-  }
-}
-
-/// What one range produced: its events (lines counted from 1 at its start), how far it read
-/// (past its end when a block was open there) and how many `\n` it read.
-struct RangeResult: Sendable {
-  var start: Int64
-  var end: Int64
-  var events: [LogEvent] = []
-  var newlines = 0
-  var statistics = ChunkReader.Statistics()
-  var error: InputError?
-}
-
-/// The shared state of one parallel read: the ranges, a slot per result, and the semaphores that
-/// order them.
-///
-/// SAFETY (`@unchecked Sendable`): `slots[i]` is written by exactly one worker (the one that took
-/// index `i` under `nextIndex`'s lock) before it signals `ready[i]`, and read by the delivering
-/// thread only after waiting on `ready[i]`; the semaphore orders the two accesses. Everything
-/// else is immutable or a synchronisation primitive.
-final class RangeJob: @unchecked Sendable {
-  let path: String
-  let size: Int64
-  let ranges: [Range<Int64>]
-  let formats: @Sendable () -> [any LogFormat]
-  let readSize: Int
-  let maxSegmentLength: Int
-  private let slots: UnsafeMutablePointer<RangeResult?>
-  private let ready: [DispatchSemaphore]
-  /// Bounds how far workers run ahead of delivery (and so the memory held in results).
-  private let window: DispatchSemaphore
-  private let nextIndex = Mutex(0)
-  private let cancelled = Atomic(false)
-
-  init(
-    path: String, size: Int64, ranges: [Range<Int64>], formats: @escaping @Sendable () -> [any LogFormat],
-    readSize: Int, maxSegmentLength: Int, lookahead: Int
-  ) {
-    self.path = path
-    self.size = size
-    self.ranges = ranges
-    self.formats = formats
-    self.readSize = readSize
-    self.maxSegmentLength = maxSegmentLength
-    slots = .allocate(capacity: ranges.count)
-    slots.initialize(repeating: nil, count: ranges.count)
-    ready = ranges.map { _ in DispatchSemaphore(value: 0) }
-    window = DispatchSemaphore(value: lookahead)
-  }
-
-  deinit {
-    slots.deinitialize(count: ranges.count)
-    slots.deallocate()
-  }
-
-  /// A worker's loop: take the next range, parse it, publish it. One reader serves all the
-  /// ranges a worker takes, so its buffer is allocated once.
-  func work() {
-    var reader: ChunkReader?
-    while true {
-      window.wait()
-      if cancelled.load(ordering: .acquiring) { return }
-      let index = nextIndex.withLock { next in
-        defer { next += 1 }
-        return next
-      }
-      guard index < ranges.count else {
-        window.signal()
-        return
-      }
-      // SAFETY: only this worker writes slot `index`; see the type's comment.
-      slots[index] = scan(ranges[index], reusing: &reader)
-      ready[index].signal()
-    }
-  }
-
-  /// The result of range `index`, once a worker has published it.
-  func take(_ index: Int) -> RangeResult {
-    ready[index].wait()
-    // SAFETY: the worker finished writing before signalling `ready[index]`.
-    let result = slots[index].take()!
-    window.signal()
-    return result
-  }
-
-  /// Event arrays handed back after delivery, so that workers reuse their capacity instead of
-  /// growing fresh multi-MB arrays for every range.
-  private let spareEventArrays = Mutex<[[LogEvent]]>([])
-
-  /// Gives an array of delivered events back for reuse; `events` is left empty.
-  ///
-  /// The array must be the only reference to its buffer, or emptying it would allocate a new one
-  /// (then every range would fault in fresh pages: 62,000 page faults on 1 GiB).
-  func recycle(_ events: inout [LogEvent]) {
-    events.removeAll(keepingCapacity: true)
-    var emptied: [LogEvent] = []
-    swap(&emptied, &events)
-    spareEventArrays.withLock { spare in
-      if spare.count < 4 { spare.append(emptied) }
-    }
-  }
-
-  private func takeEventArray() -> [LogEvent] {
-    var taken: [LogEvent] = []
-    spareEventArrays.withLock { spare in
-      if let last = spare.popLast() { taken = last }
-    }
-    return taken
-  }
-
-  /// Stops the workers (after an error, or at the end) so that none is left waiting.
-  func cancel(workers: Int) {
-    cancelled.store(true, ordering: .releasing)
-    for _ in 0..<workers { window.signal() }
-  }
-
-  /// Parses `range` with fresh formats, reading on past its end while a block is open.
-  ///
-  /// - Parameter reader: a reader to move to `range`, or `nil` to open one (left there for the
-  ///   next call).
-  func scan(_ range: Range<Int64>, reusing reader: inout ChunkReader?) -> RangeResult {
-    var result = RangeResult(start: range.lowerBound, end: range.upperBound)
-    let scanner = LogScanner(formats: formats())
-    scanner.adoptEventStorage(takeEventArray())
-    do throws(InputError) {
-      var opened: ChunkReader
-      if let existing = reader.take() {
-        opened = existing
-        try opened.restart(range: range)
-      } else {
-        opened = try ChunkReader(path: path, range: range, readSize: readSize, maxSegmentLength: maxSegmentLength)
-      }
-      while let chunk = try opened.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
-        scanner.scan(chunk)
-      }
-      // The range's events stay in the scanner until here, then move over in one piece.
-      scanner.moveEvents(into: &result.events)
-      result.statistics = opened.statistics
-      result.newlines = opened.lineAfterLastChunk - 1
-      let lineAfter = opened.lineAfterLastChunk
-      reader = consume opened
-      if range.upperBound < size, scanner.isInsideBlock {
-        try readBlockTail(scanner, from: range.upperBound, firstLine: lineAfter, &result)
-      } else if range.upperBound >= size {
-        scanner.finish()
-        scanner.moveEvents(into: &result.events)
-      }
-    } catch {
-      // What was read before the failure is still delivered, as the sequential scan does.
-      scanner.moveEvents(into: &result.events)
-      result.error = error
-    }
-    return result
-  }
-
-  /// Reads on from `start` until the open block closes (or the file ends).
-  private func readBlockTail(
-    _ scanner: LogScanner, from start: Int64, firstLine: Int, _ result: inout RangeResult
-  ) throws(InputError) {
-    var reader = try ChunkReader(
-      path: path, range: start..<size, firstLine: firstLine, readSize: readSize, maxSegmentLength: maxSegmentLength)
-    while let chunk = try reader.next() {
-      let stop = scanner.scan(chunk, stoppingWhenBlockCloses: true)
-      scanner.moveEvents(into: &result.events)
-      if let stop {
-        result.end = chunk.startOffset + Int64(stop)
-        result.newlines = chunk.firstLine - 1 + ByteScan.countNewlines(chunk.bytes, in: 0..<stop)
-        result.statistics.cutSegments += reader.statistics.cutSegments
-        result.statistics.discardedBytes += reader.statistics.discardedBytes
-        return
-      }
-    }
-    scanner.finish()
-    scanner.moveEvents(into: &result.events)
-    result.end = size
-    result.newlines = reader.lineAfterLastChunk - 1
-    result.statistics.cutSegments += reader.statistics.cutSegments
-    result.statistics.discardedBytes += reader.statistics.discardedBytes
   }
 }

@@ -48,11 +48,4 @@ enum RangeCutter {
       position += Int64(count)
     }
   }
-
-  /// Throws the binary-file error the sequential scan gives when the first chunk holds a NUL.
-  static func refuseBinary(_ path: String, readSize: Int) throws(InputError) {
-    var reader = try ChunkReader(path: path, readSize: readSize)
-    guard let chunk = try reader.next(), let nul = ByteScan.firstNUL(chunk.bytes) else { return }
-    throw InputError.binary(path, nulAt: nul)
-  }
 }

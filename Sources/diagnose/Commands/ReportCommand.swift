@@ -65,6 +65,9 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .customLong("config"), help: "A DeepSpeed JSON config or launch script that goes with every log.")
   var configs: [String] = []
 
+  @Option(help: "Parser threads for a large regular file (default: every core). The report is the same.")
+  var threads: Int?
+
   @OptionGroup var reference: ReferenceOptions
 
   @OptionGroup var progress: ProgressOptions
@@ -76,8 +79,9 @@ struct ReportCommand: ParsableCommand {
     var runs: [RunAssessment] = []
     for file in files {
       var analyzer = RunAnalyzer(source: file, announcing: false)
+      let threads = threads ?? ParallelScan.availableCores
       let inputs = RunInputs.read(
-        file, configs: configs, allowBinary: binary, reporter: &reporter, progress: progress.enabled
+        file, configs: configs, allowBinary: binary, threads: threads, reporter: &reporter, progress: progress.enabled
       ) { event in
         analyzer.add(event)
       }

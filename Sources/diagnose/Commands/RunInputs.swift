@@ -14,18 +14,19 @@ struct RunInputs {
   /// Why the primary input could not be read, when it could not.
   var error: InputError?
 
-  /// Reads `file` (handing every event to `consume`), then what it names, then `configs`.
+  /// Reads `file` (handing every event to `consume`; a large regular console log on up to
+  /// `threads` cores), then what it names, then `configs`.
   ///
   /// With `progress`, a long `file` shows a ``ProgressIndicator`` while it is read.
   static func read(
-    _ file: String, as kind: InputKind? = nil, configs: [String], allowBinary: Bool, reporter: inout InputReporter,
-    progress: Bool = false, _ consume: (LogEvent) -> Void
+    _ file: String, as kind: InputKind? = nil, configs: [String], allowBinary: Bool, threads: Int = 1,
+    reporter: inout InputReporter, progress: Bool = false, _ consume: (LogEvent) -> Void
   ) -> RunInputs {
     var inputs = RunInputs()
     var named: [String] = []
     var indicator = ProgressIndicator(path: file, enabled: progress)
     do {
-      try InputLoader.load(file, as: kind, allowBinary: allowBinary) { event in
+      try InputLoader.load(file, as: kind, allowBinary: allowBinary, threads: threads) { event in
         inputs.readAnything = true
         inputs.note(event, from: file, named: &named)
         indicator.update(bytes: event.location.offset)

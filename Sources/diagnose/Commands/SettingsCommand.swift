@@ -34,8 +34,11 @@ struct SettingsCommand: ParsableCommand {
   var format: Format = .text
 
   @OptionGroup var progress: ProgressOptions
+  @Option(help: "Parser threads for a large regular file (default: every core). The output is the same.")
+  var threads: Int?
 
   func run() throws {
+    MemoryPolicy.apply()
     var table = SettingsTable()
     var reporter = InputReporter()
     var queue = files.map { ($0, InputKind?.none) } + configs.map { ($0, Self.configKind($0)) }
@@ -47,7 +50,7 @@ struct SettingsCommand: ParsableCommand {
       var named: [String] = []
       var indicator = ProgressIndicator(path: file, enabled: progress.enabled)
       do {
-        try InputLoader.load(file, as: kind) { event in
+        try InputLoader.load(file, as: kind, threads: threads ?? ParallelScan.availableCores) { event in
           indicator.update(bytes: event.location.offset)
           switch event {
           case .setting(let setting):

@@ -17,7 +17,9 @@ struct NightlyAnalysis {
   var warnings: [String] = []
 
   init(_ paths: [String]) {
-    for outcome in ParallelMap.map(paths.count, { Self.read(paths[$0]) }) {
+    // Inputs already share the cores; with fewer inputs than cores, each large log gets the rest.
+    let threads = max(1, ParallelScan.availableCores / max(1, paths.count))
+    for outcome in ParallelMap.map(paths.count, { Self.read(paths[$0], threads: threads) }) {
       switch outcome {
       case .read(let runs, let warnings):
         self.runs += runs
@@ -32,7 +34,7 @@ struct NightlyAnalysis {
     case skipped(RunDiscovery.Skipped)
   }
 
-  static func read(_ path: String) -> Outcome {
+  static func read(_ path: String, threads: Int = 1) -> Outcome {
     if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0,
       InputKind.detect(path) != .checkpointDirectory
     {
@@ -42,7 +44,9 @@ struct NightlyAnalysis {
     let held = HeldMessages()
     reporter.held = held
     var analyzer = RunAnalyzer(source: path, announcing: false)
-    let inputs = RunInputs.read(path, configs: [], allowBinary: false, reporter: &reporter) { analyzer.add($0) }
+    let inputs = RunInputs.read(path, configs: [], allowBinary: false, threads: threads, reporter: &reporter) {
+      analyzer.add($0)
+    }
     if inputs.failed, !inputs.readAnything, let error = inputs.error {
       let reason =
         error.kind == .binary ? "binary file (NUL bytes in its first block)" : "\(error.kind.rawValue): \(error.detail)"

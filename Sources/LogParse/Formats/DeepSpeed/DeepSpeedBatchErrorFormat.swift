@@ -10,6 +10,7 @@
 ///   ``ConfigurationError`` per line.
 public final class DeepSpeedBatchErrorFormat: LogFormat {
   public let name = "deepspeed-batch-error"
+  public var readsFromAnyLine: Bool { true }
   private var numbers: Matcher
   private var mismatch: Matcher
 

@@ -10,6 +10,8 @@
 /// Settings come out with ``SettingSource/deepSpeedEngineDump``.
 public final class DeepSpeedConfigDumpFormat: LogFormat {
   public let name = "deepspeed-config-dump"
+  /// A dump is a block: a range that ends inside one reads on to its end.
+  public var readsFromAnyLine: Bool { true }
 
   private enum State {
     case idle
@@ -24,9 +26,6 @@ public final class DeepSpeedConfigDumpFormat: LogFormat {
   private var jsonDepth = 0
   private var jsonOrigin = SourceLocation(line: 0, offset: 0)
   private var blockLines = 0
-  /// Settings already stated by an earlier dump: every node's rank 0 prints the same dump (corpus
-  /// 05: 16 copies), and a setting counts once.
-  private var stated = Set<String>()
   /// A runaway block (a dump cut off by a crash) is abandoned after this many lines.
   static let maxBlockLines = 5_000
   /// A `json = {` block is abandoned past this many bytes: real configs are a few KB, and 5,000
@@ -173,8 +172,11 @@ public final class DeepSpeedConfigDumpFormat: LogFormat {
     return .done
   }
 
+  /// Every node's rank 0 prints the same dump (corpus 05: 16 copies), and a setting counts once:
+  /// the ``LogSequencer`` drops the copies.
   private func appendOnce(_ setting: SettingEvent, into events: inout [LogEvent]) {
-    guard stated.insert("\(setting.name)=\(setting.value) \(setting.text ?? "")").inserted else { return }
+    let key = "\(name) \(setting.name)=\(setting.value) \(setting.text ?? "")"
+    events.append(.mark(SequenceMark(location: setting.location, kind: .once(key))))
     events.append(.setting(setting))
   }
 

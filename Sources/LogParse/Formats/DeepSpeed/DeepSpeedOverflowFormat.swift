@@ -11,17 +11,18 @@
 /// - the fatal `Current loss scale already at minimum - cannot decrease scale anymore. Exiting run.`
 ///
 /// The fused optimizer reports one overflow in up to three lines (`Grad overflow on iteration 0`,
-/// `Reducing dynamic loss scale from 65536 to 32768.0`, `Overflow detected. …`): they are merged
-/// into one event carrying the iteration and both scales, placed at the first line.
+/// `Reducing dynamic loss scale from 65536 to 32768.0`, `Overflow detected. …`): each line is
+/// emitted with a ``SequenceMark/OverflowLine`` mark saying its part, and the ``LogSequencer``
+/// merges them (``OverflowMerger``) into one event carrying the iteration and both scales,
+/// placed at the first line.
 public final class DeepSpeedOverflowFormat: LogFormat {
   public let name = "deepspeed-overflow"
+  public var readsFromAnyLine: Bool { true }
   private var scales: Matcher
   private var hysteresis: Matcher
   private var iteration: Matcher
   private var reducing: Matcher
   private var overflowRank: Matcher
-  /// A fused-optimizer overflow whose later lines may still come.
-  private var pending: OverflowEvent?
 
   public init() {
     let number = #"(-?[0-9][0-9.eE+-]*|-?inf|nan)"#
@@ -42,61 +43,43 @@ public final class DeepSpeedOverflowFormat: LogFormat {
     let bytes = segment.bytes
     let rank = LinePrefix.parse(bytes).rank
     var event = OverflowEvent(location: segment.location, kind: .skipped, rank: rank)
+    let part: SequenceMark.OverflowLine
     if ByteText.find("loss scale already at minimum", in: bytes, from: 0) != nil {
-      flush(&events)
       event.kind = .minimumReached
-      events.append(.overflow(event))
+      part = .complete
     } else if (try? iteration.firstMatch(in: bytes)) != nil {
-      flush(&events)
       event.step = ByteText.int(bytes, iteration.range(ofGroup: 1))
-      pending = event
+      part = .fusedStart
     } else if (try? reducing.firstMatch(in: bytes)) != nil {
-      let attempted = ByteText.double(bytes, reducing.range(ofGroup: 1))
-      let new = ByteText.double(bytes, reducing.range(ofGroup: 2))
-      if var open = pending, open.attemptedScale == nil {
-        (open.kind, open.attemptedScale, open.newScale) = (.reduced, attempted, new)
-        pending = open
-      } else {
-        flush(&events)
-        (event.kind, event.attemptedScale, event.newScale) = (.reduced, attempted, new)
-        pending = event
-      }
+      event.kind = .reduced
+      event.attemptedScale = ByteText.double(bytes, reducing.range(ofGroup: 1))
+      event.newScale = ByteText.double(bytes, reducing.range(ofGroup: 2))
+      part = .fusedReduce
     } else if (try? hysteresis.firstMatch(in: bytes)) != nil {
-      flush(&events)
       event.kind = .hysteresis
       event.attemptedScale = ByteText.double(bytes, hysteresis.range(ofGroup: 1))
       event.rank = rank ?? messageRank(bytes)
-      events.append(.overflow(event))
+      part = .complete
     } else if (try? scales.firstMatch(in: bytes)) != nil {
-      let attempted = ByteText.double(bytes, scales.range(ofGroup: 1))
-      let new = ByteText.double(bytes, scales.range(ofGroup: 2))
-      let isOverflowBang = ByteText.find("OVERFLOW!", in: bytes, from: 0) != nil
+      event.kind = .reduced
+      event.attemptedScale = ByteText.double(bytes, scales.range(ofGroup: 1))
+      event.newScale = ByteText.double(bytes, scales.range(ofGroup: 2))
       // `Overflow detected.` closes a fused-optimizer report that began a line or two earlier.
-      if !isOverflowBang, var open = pending, open.attemptedScale == nil || open.attemptedScale == attempted {
-        (open.kind, open.attemptedScale, open.newScale) = (.reduced, attempted, new)
-        pending = nil
-        events.append(.overflow(open))
+      if ByteText.find("OVERFLOW!", in: bytes, from: 0) != nil {
+        event.rank = rank ?? messageRank(bytes)
+        part = .complete
       } else {
-        flush(&events)
-        (event.kind, event.attemptedScale, event.newScale) = (.reduced, attempted, new)
-        if isOverflowBang { event.rank = rank ?? messageRank(bytes) }
-        events.append(.overflow(event))
+        part = .fusedClose
       }
     } else if ByteText.find("OVERFLOW!", in: bytes, from: 0) != nil {
-      flush(&events)
       event.rank = rank ?? messageRank(bytes)
-      events.append(.overflow(event))
+      part = .complete
+    } else {
+      return .done
     }
+    events.append(.mark(SequenceMark(location: segment.location, kind: .overflowLine(part))))
+    events.append(.overflow(event))
     return .done
-  }
-
-  public func finish(into events: inout [LogEvent]) {
-    flush(&events)
-  }
-
-  private func flush(_ events: inout [LogEvent]) {
-    if let open = pending { events.append(.overflow(open)) }
-    pending = nil
   }
 
   private func messageRank(_ bytes: UnsafeRawBufferPointer) -> Int? {

@@ -12,6 +12,7 @@
 /// versions.
 public final class DeepSpeedProgressFormat: LogFormat {
   public let name = "deepspeed-progress"
+  public var readsFromAnyLine: Bool { true }
   private var stepLine: Matcher
   private var timer: Matcher
   private var pipeline: Matcher

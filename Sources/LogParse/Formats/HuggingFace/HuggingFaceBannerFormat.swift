@@ -5,11 +5,13 @@
 /// prefixes), because multi-node jobs interleave the blocks of several nodes line by line
 /// (`corpus/public/05`). Numbers may carry thousands separators (`5,490`). The block's values
 /// become settings named by HF's argument names; the banner and resume lines become
-/// ``RunBoundary`` events. Copies from other nodes are dropped through ``HuggingFaceRunState``.
+/// ``RunBoundary`` events. Every line is emitted as read; the ``LogSequencer`` drops copies from
+/// other nodes and label lines outside a training block (``HuggingFaceRunState``).
 public final class HuggingFaceBannerFormat: LogFormat {
   public let name = "hf-banner"
+  public var readsFromAnyLine: Bool { true }
   private var reader: Matcher
-  private let state: HuggingFaceRunState
+  private let state: HuggingFaceScanState
 
   /// The block's labels, in the order of the alternation in ``linePattern`` (groups 2…).
   private static let labels: [(setting: String, trainingOnly: Bool)] = [
@@ -33,7 +35,7 @@ public final class HuggingFaceBannerFormat: LogFormat {
       Resuming training from checkpoint with epoch [0-9]+ and global step ([0-9][0-9,]*)
     """#
 
-  public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
+  public init(state: HuggingFaceScanState = HuggingFaceScanState()) {
     self.state = state
     let pattern = Self.linePattern.split(separator: "\n").map {
       $0.hasSuffix("\\") ? String($0.dropLast()) : String($0)
@@ -88,28 +90,35 @@ public final class HuggingFaceBannerFormat: LogFormat {
     }
   }
 
+  /// Whether the input before the lines to come left a training block open (``ParallelScan``
+  /// knows it from the ranges before).
+  func setInsideTrainingBlock(_ open: Bool) {
+    state.inTrainingBanner = open
+  }
+
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
     guard let match = try? reader.firstMatch(in: bytes) else { return .done }
     if let phase = reader.range(ofGroup: 1) {
       if Key.equals(UnsafeRawBufferPointer(rebasing: bytes[phase]), "training") {
-        if let boundary = state.banner(at: segment.location) { events.append(.runBoundary(boundary)) }
+        state.inTrainingBanner = true
+        events.append(.mark(SequenceMark(location: segment.location, kind: .trainingBanner)))
       } else {
         // `***** Running Evaluation *****`: its `Num examples` is the eval set's.
         state.inTrainingBanner = false
+        events.append(.mark(SequenceMark(location: segment.location, kind: .otherBanner)))
       }
       return .done
     }
     for group in [11, 12] {
       if let range = reader.range(ofGroup: group) {
         let step = NumberParser.parseInt(UnsafeRawBufferPointer(rebasing: bytes[range]))
-        if let boundary = state.resume(at: segment.location, fromStep: step) { events.append(.runBoundary(boundary)) }
+        events.append(.mark(SequenceMark(location: segment.location, kind: .resume(fromStep: step))))
         return .done
       }
     }
     for (index, label) in Self.labels.enumerated() {
       guard let range = reader.range(ofGroup: index + 2) else { continue }
-      if label.trainingOnly && !state.inTrainingBanner { return .done }
       let text = UnsafeRawBufferPointer(rebasing: bytes[range])
       let value: SettingValue
       if let int = NumberParser.parseInt(text) {
@@ -123,7 +132,7 @@ public final class HuggingFaceBannerFormat: LogFormat {
       let setting = SettingEvent(
         location: segment.location, name: label.setting, value: value, source: .hfBanner,
         text: quoted.trimmingSpaces())
-      if state.accept(setting) { events.append(.setting(setting)) }
+      events.append(.setting(setting))
       return .done
     }
     return .done

@@ -6,18 +6,18 @@
 /// `train_runtime`/`train_loss` dict a ``TrainingSummary``. Prediction dicts and other dict reprs
 /// (configs) are ignored.
 ///
-/// Copies of a dict printed by other ranks or nodes (told apart by their line prefixes, or by
-/// identical values) are dropped and counted through the shared ``HuggingFaceRunState``; the
-/// first copy is kept.
+/// Every dict is emitted as read; copies printed by other ranks or nodes (told apart by their
+/// line prefixes, or by identical values) and restarts are decided in input order by the
+/// ``LogSequencer`` (``HuggingFaceRunState``), told who printed a record by a
+/// ``SequenceMark/Kind/printer(_:)`` mark when the step's rank does not say.
 public final class HuggingFaceDictFormat: LogFormat {
   public let name = "hf-dict"
-  /// Not from any line: the run state shared with the banner and TrainingArguments formats
-  /// (restarts, copies from other ranks) carries over from record to record.
-  public var readsFromAnyLine: Bool { false }
+  /// Each dict is read on its own; what depends on the dicts before is the sequencer's.
+  public var readsFromAnyLine: Bool { true }
   private var entries: [PythonDictReader.Entry] = []
-  private let state: HuggingFaceRunState
+  private let state: HuggingFaceScanState
 
-  public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
+  public init(state: HuggingFaceScanState = HuggingFaceScanState()) {
     self.state = state
   }
 
@@ -49,10 +49,6 @@ public final class HuggingFaceDictFormat: LogFormat {
       }
     }
     return .done
-  }
-
-  public func finish(into events: inout [LogEvent]) {
-    if let note = state.duplicatesNote() { events.append(.note(note)) }
   }
 
   // MARK: - Classifying a dict
@@ -102,11 +98,12 @@ public final class HuggingFaceDictFormat: LogFormat {
       }
       let prefix = LinePrefix.parse(bytes)
       step.rank = prefix.rank
-      let (accepted, restart) = state.accept(
-        .training, epoch: step.epoch, values: .init(step.loss, step.gradNorm, step.learningRate),
-        identity: HuggingFaceRunState.identity(prefix, in: bytes), at: segment.location)
-      if let restart { events.append(.runBoundary(restart)) }
-      if accepted { events.append(.trainingStep(step)) }
+      let identity = HuggingFaceRunState.identity(prefix, in: bytes)
+      if identity != (step.rank ?? Int.min) {
+        events.append(.mark(SequenceMark(location: segment.location, kind: .printer(identity))))
+      }
+      state.inTrainingBanner = false
+      events.append(.trainingStep(step))
     case .evaluation:
       var evaluation = Evaluation(location: segment.location)
       for entry in entries {
@@ -118,12 +115,12 @@ public final class HuggingFaceDictFormat: LogFormat {
         default: break
         }
       }
-      let prefix = LinePrefix.parse(bytes)
-      let accepted = state.accept(
-        .evaluation, epoch: evaluation.epoch, values: .init(evaluation.loss),
-        identity: HuggingFaceRunState.identity(prefix, in: bytes), at: segment.location
-      ).accepted
-      if accepted { events.append(.evaluation(evaluation)) }
+      let identity = HuggingFaceRunState.identity(LinePrefix.parse(bytes), in: bytes)
+      if identity != Int.min {
+        events.append(.mark(SequenceMark(location: segment.location, kind: .printer(identity))))
+      }
+      state.inTrainingBanner = false
+      events.append(.evaluation(evaluation))
     case .summary:
       var summary = TrainingSummary(location: segment.location)
       for entry in entries {
@@ -135,7 +132,8 @@ public final class HuggingFaceDictFormat: LogFormat {
         default: break
         }
       }
-      if state.acceptSummary(at: segment.location) { events.append(.trainingSummary(summary)) }
+      state.inTrainingBanner = false
+      events.append(.trainingSummary(summary))
     case .prediction, .other:
       break
     }

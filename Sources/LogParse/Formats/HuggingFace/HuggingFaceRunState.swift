@@ -1,12 +1,12 @@
-/// What the HF console formats of one input know together: which run they are in, what that run
-/// has already stated, and which records are copies printed by other ranks or nodes.
+/// What the HF console lines of one input mean together, read in input order by the
+/// ``LogSequencer``: which run they are in, what that run has already stated, and which records
+/// are copies printed by other ranks or nodes.
 ///
 /// Multi-node jobs print the same banner, arguments dump and log dicts once per node (before
 /// 4.37 `ProgressCallback` printed on every local rank 0; `PrinterCallback` still does:
-/// log-formats.md §1.1), sometimes interleaved line by line (`corpus/public/05`, 16 nodes). The
-/// formats share this state so that one step stays one event, one run one ``RunBoundary``, and
-/// the copies are counted instead.
-public final class HuggingFaceRunState {
+/// log-formats.md §1.1), sometimes interleaved line by line (`corpus/public/05`, 16 nodes). This
+/// state keeps one step one event and one run one ``RunBoundary``, and counts the copies instead.
+final class HuggingFaceRunState {
   /// Training, eval and summary records accepted since the current run started.
   private(set) var recordsInRun = 0
   /// A ``RunBoundary/Kind/start`` was emitted for the current run and no record came since.
@@ -26,7 +26,7 @@ public final class HuggingFaceRunState {
   private(set) var duplicateRecords = 0
   private var firstDuplicate: SourceLocation?
 
-  public init() {}
+  init() {}
 
   /// A group of records that are copies of one another: the same kind and epoch, printed by
   /// distinct ranks or nodes (or with identical values). The printers seen are kept apart in
@@ -110,8 +110,19 @@ public final class HuggingFaceRunState {
 
   // MARK: - Settings
 
-  /// Whether a setting is new in this run (not a copy printed by another node).
+  /// Whether a setting is new in this run (not a copy printed by another node). Other sources'
+  /// settings are kept as they come.
+  ///
+  /// A banner label line (`Num Epochs = 3`) counts only inside a training block: after a
+  /// `***** Running training *****` line and before the run's first record or another phase's
+  /// banner, which is where the Trainer prints them (log-formats.md §1.4; an eval banner's
+  /// `Num examples` is the eval set's).
   func accept(_ setting: SettingEvent) -> Bool {
+    switch setting.source {
+    case .hfBanner: guard inTrainingBanner else { return false }
+    case .hfTrainingArguments: break
+    default: return true
+    }
     let key = "\(setting.source.rawValue)|\(setting.name)|\(setting.value)"
     if stated.insert(key).inserted { return true }
     noteDuplicate(at: setting.location, &duplicateSettings)

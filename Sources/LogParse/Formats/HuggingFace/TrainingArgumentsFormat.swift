@@ -8,14 +8,14 @@
 /// ``TrainingArgumentKeys`` become settings; the rest of the dump is skipped.
 public final class TrainingArgumentsFormat: LogFormat {
   public let name = "hf-training-arguments"
+  /// A dump is a block: a range that ends inside one reads on to its end.
+  public var readsFromAnyLine: Bool { true }
   private var finder: Matcher
-  private let state: HuggingFaceRunState
   /// Lines of the open multi-line dump that did not look like `key=value,`; too many end it.
   private var strayLines = 0
   private static let maximumStrayLines = 20
 
-  public init(state: HuggingFaceRunState = HuggingFaceRunState()) {
-    self.state = state
+  public init() {
     finder = try! Pattern(#"TrainingArguments\("#).makeMatcher()
   }
 
@@ -26,7 +26,7 @@ public final class TrainingArgumentsFormat: LogFormat {
     guard let match = try? finder.firstMatch(in: bytes) else { return .done }
     if Self.isSourceCode(bytes, before: match.lowerBound) { return .done }
     let open = match.upperBound
-    if let boundary = state.argumentsDump(at: segment.location) { events.append(.runBoundary(boundary)) }
+    events.append(.mark(SequenceMark(location: segment.location, kind: .argumentsDump)))
     var rest = open
     while rest < bytes.count, bytes[rest] == 0x20 || bytes[rest] == 0x09 { rest += 1 }
     if rest == bytes.count {
@@ -140,6 +140,6 @@ public final class TrainingArgumentsFormat: LogFormat {
     let setting = SettingEvent(
       location: segment.location, name: name, value: parsed, source: .hfTrainingArguments,
       text: "\(name)=\(String(decoding: text, as: UTF8.self))")
-    if state.accept(setting) { events.append(.setting(setting)) }
+    events.append(.setting(setting))
   }
 }

@@ -7,16 +7,16 @@
 ///
 /// Settings come out with ``SettingSource/launchCommand`` at the line of the command. A value
 /// already stated by an earlier command line is not repeated (every node of a multi-node job may
-/// print the same command). Variables a traced command could not expand are left out silently:
+/// print the same command; the ``LogSequencer`` drops the copies). Variables a traced command could not expand are left out silently:
 /// a log line is evidence, not a script to resolve.
 public final class LaunchCommandLineFormat: LogFormat {
   public let name = "launch-command-line"
+  public var readsFromAnyLine: Bool { true }
   /// One search per shape: merged into one alternation, `^` turns PCRE2's start-of-match
   /// search off and the whole chunk is tried byte by byte (3× slower than the three searches).
   private var runner: Matcher
   private var trace: Matcher
   private var prompt: Matcher
-  private var seen: Set<String> = []
 
   public init() {
     // '=', '+' and '$' are rare bytes: PCRE2 JIT's start-of-match search skips most of a chunk
@@ -75,10 +75,10 @@ public final class LaunchCommandLineFormat: LogFormat {
     LaunchScriptReader.read(
       command,
       into: { event in
-        guard case .setting(var setting) = event, self.seen.insert("\(setting.name)=\(setting.value)").inserted else {
-          return
-        }
+        guard case .setting(var setting) = event else { return }
         setting.location = segment.location
+        events.append(
+          .mark(SequenceMark(location: segment.location, kind: .once("\(self.name) \(setting.name)=\(setting.value)"))))
         events.append(.setting(setting))
       }, unresolved: &unresolved)
     return .done

@@ -6,12 +6,13 @@
 /// - `nnodes=1, num_local_procs=4, node_rank=0`: `nodes`, `gpus_per_node`;
 /// - `dist_world_size=4` and `Config mesh_device None world_size = 4`: `world_size`.
 ///
-/// Every rank prints some of these; a value already stated by the same kind of line is not repeated.
+/// Every rank prints some of these; a value already stated by the same kind of line is not
+/// repeated (the ``LogSequencer`` drops it, told by a ``SequenceMark/Kind/once(_:)`` mark).
 public final class LauncherFormat: LogFormat {
   public let name = "launcher"
+  public var readsFromAnyLine: Bool { true }
   private var localProcs: Matcher
   private var worldSize: Matcher
-  private var seen: Set<String> = []
 
   public init() {
     localProcs = try! Pattern(#"nnodes=(\d+), num_local_procs=(\d+)"#).makeMatcher()
@@ -79,7 +80,7 @@ public final class LauncherFormat: LogFormat {
   }
 
   private func emit(_ name: String, _ value: Int, _ segment: Segment, _ kind: String, _ events: inout [LogEvent]) {
-    guard seen.insert("\(kind) \(name)=\(value)").inserted else { return }
+    events.append(.mark(SequenceMark(location: segment.location, kind: .once("\(self.name) \(kind) \(name)=\(value)"))))
     let bytes = segment.bytes
     let content = LoggerPrefix.messageStart(bytes, from: LinePrefix.parse(bytes).contentStart).start
     events.append(

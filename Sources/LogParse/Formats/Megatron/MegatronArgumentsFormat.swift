@@ -7,6 +7,7 @@
 /// Megatron's name. `None` values state nothing and are skipped.
 public final class MegatronArgumentsFormat: LogFormat {
   public let name = "megatron-arguments"
+  public var readsFromAnyLine: Bool { true }
   private var linesRead = 0
   /// Megatron has a few hundred arguments; a dump without its end line is abandoned after this.
   static let maxLines = 2_000

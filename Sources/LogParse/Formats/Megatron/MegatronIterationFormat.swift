@@ -9,6 +9,7 @@
 /// ``TrainingStep/lossOmitted``, and its loss is NaN when the same line prints `grad norm: nan`.
 public final class MegatronIterationFormat: LogFormat {
   public let name = "megatron-iteration"
+  public var readsFromAnyLine: Bool { true }
   private var iteration: Matcher
   private var names = MegatronFieldNames()
 
