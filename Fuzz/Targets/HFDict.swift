@@ -4,11 +4,11 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
   let bytes = UnsafeRawBufferPointer(start: data, count: count)
-  let state = HuggingFaceRunState()
+  let state = HuggingFaceScanState()
   scanAsOneChunk(
     bytes,
     formats: [
-      HuggingFaceDictFormat(state: state), HuggingFaceBannerFormat(state: state), TrainingArgumentsFormat(state: state),
+      HuggingFaceDictFormat(state: state), HuggingFaceBannerFormat(state: state), TrainingArgumentsFormat(),
     ])
   return 0
 }
