@@ -219,4 +219,72 @@ static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, co
   return count;
 }
 
+// MARK: - Newline count
+
+/// The number of `\n` bytes in `data[0 ..< length]`, one scalar byte at a time (the tail and CPUs
+/// without AVX2).
+static inline size_t cpcre2_count_newlines_scalar(const uint8_t *data, size_t length) {
+  size_t count = 0;
+  for (size_t i = 0; i < length; i++) count += data[i] == '\n';
+  return count;
+}
+
+#if defined(__x86_64__)
+/// 32 bytes per compare: the compare's byte mask becomes a bit mask, and its population count is
+/// the number of newlines. Four blocks per step keep four independent counts in flight.
+__attribute__((target("avx2,popcnt"))) static inline size_t cpcre2_count_newlines_avx2(const uint8_t *data,
+                                                                                       size_t length) {
+  const __m256i newline = _mm256_set1_epi8('\n');
+  size_t count = 0, at = 0;
+  for (; at + 128 <= length; at += 128) {
+    uint64_t a = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at)), newline));
+    uint64_t b = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at + 32)), newline));
+    uint64_t c = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at + 64)), newline));
+    uint64_t d = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at + 96)), newline));
+    count += (size_t)__builtin_popcountll(a | b << 32) + (size_t)__builtin_popcountll(c | d << 32);
+  }
+  for (; at + 32 <= length; at += 32) {
+    uint32_t mask = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at)), newline));
+    count += (size_t)__builtin_popcount(mask);
+  }
+  return count + cpcre2_count_newlines_scalar(data + at, length - at);
+}
+
+/// 64 bytes per compare, straight into a mask register, with AVX-512BW.
+__attribute__((target("avx512f,avx512bw,popcnt"))) static inline size_t cpcre2_count_newlines_avx512(
+    const uint8_t *data, size_t length) {
+  const __m512i newline = _mm512_set1_epi8('\n');
+  size_t count = 0, at = 0;
+  for (; at + 128 <= length; at += 128) {
+    uint64_t a = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(data + at)), newline);
+    uint64_t b = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(data + at + 64)), newline);
+    count += (size_t)__builtin_popcountll(a) + (size_t)__builtin_popcountll(b);
+  }
+  for (; at + 64 <= length; at += 64) {
+    count += (size_t)__builtin_popcountll(
+        _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(data + at)), newline));
+  }
+  return count + cpcre2_count_newlines_avx2(data + at, length - at);
+}
+#endif
+
+/// The number of `\n` bytes in `data[0 ..< length]`, with the widest vectors the CPU has unless
+/// `allow_simd` is false (tests compare the paths).
+static inline size_t cpcre2_count_newlines(const uint8_t *data, size_t length, bool allow_simd) {
+#if defined(__x86_64__)
+  if (allow_simd && length >= 32) {
+    if (__builtin_cpu_supports("avx512bw")) return cpcre2_count_newlines_avx512(data, length);
+    if (__builtin_cpu_supports("avx2")) return cpcre2_count_newlines_avx2(data, length);
+  }
+#else
+  (void)allow_simd;
+#endif
+  return cpcre2_count_newlines_scalar(data, length);
+}
+
 #endif
