@@ -14,8 +14,12 @@ import Testing
     var output = OutputBuffer(fileDescriptor: descriptor)
     var last = RepeatedNumber()
     for value in values {
-      if reusing { output.append(python: value, reusing: &last) } else { output.append(python: value) }
-      output.endLine()
+      if reusing {
+        output.writeRow(room: RowWriter.numberRoom) { $0.python(value, reusing: &last) }
+      } else {
+        output.append(python: value)
+        output.endLine()
+      }
     }
     output.flush()
     close(descriptor)
@@ -40,5 +44,32 @@ import Testing
     #expect(reused.count == values.count)
     #expect(zip(reused, expected).allSatisfy { $0 == $1 })
     #expect(try Self.written(values, reusing: false) == reused)
+  }
+
+  @Test("integers written by a row writer read as their description, for every digit count and sign")
+  func integersAsDescription() throws {
+    var values: [Int] = [0, 1, -1, 9, 10, 11, 99, 100, 101, -100, Int.max, Int.min, Int.min + 1]
+    var power = 1
+    for _ in 0..<18 {
+      power *= 10
+      values += [power - 1, power, power + 1, -power, -(power - 1)]
+    }
+    var state: UInt64 = 11
+    for _ in 0..<10_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      values.append(Int(truncatingIfNeeded: state) >> Int(state >> 58))
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("integers-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    #expect(descriptor >= 0)
+    var output = OutputBuffer(fileDescriptor: descriptor)
+    for value in values {
+      output.writeRow(room: 20) { $0.int(value) }
+    }
+    output.flush()
+    close(descriptor)
+    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+    #expect(lines == values.map { Substring($0.description) })
   }
 }
