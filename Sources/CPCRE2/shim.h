@@ -287,4 +287,48 @@ static inline size_t cpcre2_count_newlines(const uint8_t *data, size_t length, b
   return cpcre2_count_newlines_scalar(data, length);
 }
 
+// MARK: - Python dict reprs
+
+/// The index of the first byte at or after `from` that ends a bare dict value (`,` `}` space
+/// `(`), or `length`. SSE2 (every x86-64) compares 16 bytes per step; a byte loop elsewhere and
+/// for the tail.
+static inline size_t cpcre2_dict_token_end(const uint8_t *data, size_t length, size_t from) {
+  size_t at = from;
+#if defined(__x86_64__)
+  const __m128i comma = _mm_set1_epi8(','), close = _mm_set1_epi8('}');
+  const __m128i space = _mm_set1_epi8(' '), open = _mm_set1_epi8('(');
+  for (; at + 16 <= length; at += 16) {
+    __m128i block = _mm_loadu_si128((const __m128i *)(data + at));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, comma), _mm_cmpeq_epi8(block, close)),
+                               _mm_or_si128(_mm_cmpeq_epi8(block, space), _mm_cmpeq_epi8(block, open)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return at + (size_t)__builtin_ctz(mask);
+  }
+#endif
+  for (; at < length; at++) {
+    uint8_t byte = data[at];
+    if (byte == ',' || byte == '}' || byte == ' ' || byte == '(') return at;
+  }
+  return length;
+}
+
+/// The index of the first `quote` or backslash at or after `from`, or `length` (the end of a
+/// quoted key or value, or an escape inside it).
+static inline size_t cpcre2_dict_quote_end(const uint8_t *data, size_t length, size_t from, uint8_t quote) {
+  size_t at = from;
+#if defined(__x86_64__)
+  const __m128i quotes = _mm_set1_epi8((char)quote), backslash = _mm_set1_epi8('\\');
+  for (; at + 16 <= length; at += 16) {
+    __m128i block = _mm_loadu_si128((const __m128i *)(data + at));
+    unsigned mask = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(block, quotes), _mm_cmpeq_epi8(block, backslash)));
+    if (mask) return at + (size_t)__builtin_ctz(mask);
+  }
+#endif
+  for (; at < length; at++) {
+    if (data[at] == quote || data[at] == '\\') return at;
+  }
+  return length;
+}
+
 #endif
