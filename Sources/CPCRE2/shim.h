@@ -252,6 +252,13 @@ __attribute__((target("avx2,popcnt"))) static inline size_t cpcre2_count_newline
         _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at)), newline));
     count += (size_t)__builtin_popcount(mask);
   }
+  if (at < length && length >= 32) {
+    // The tail: the last 32 bytes once more, keeping only the bits of bytes not yet counted
+    // (a byte loop over up to 31 bytes cost more than the whole block loop of a short range).
+    uint32_t mask = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + length - 32)), newline));
+    return count + (size_t)__builtin_popcount(mask >> (32 - (length - at)));
+  }
   return count + cpcre2_count_newlines_scalar(data + at, length - at);
 }
 
@@ -269,20 +276,26 @@ __attribute__((target("avx512f,avx512bw,popcnt"))) static inline size_t cpcre2_c
     count += (size_t)__builtin_popcountll(
         _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(data + at)), newline));
   }
-  return count + cpcre2_count_newlines_avx2(data + at, length - at);
+  if (at < length) {
+    // The tail with a masked load: bytes past `length` are neither read nor counted.
+    __mmask64 tail = (~(uint64_t)0) >> (64 - (length - at));
+    count += (size_t)__builtin_popcountll(
+        _mm512_mask_cmpeq_epi8_mask(tail, _mm512_maskz_loadu_epi8(tail, data + at), newline));
+  }
+  return count;
 }
 #endif
 
-/// The number of `\n` bytes in `data[0 ..< length]`, with the widest vectors the CPU has unless
-/// `allow_simd` is false (tests compare the paths).
-static inline size_t cpcre2_count_newlines(const uint8_t *data, size_t length, bool allow_simd) {
+/// The number of `\n` bytes in `data[0 ..< length]`, with the widest vectors the CPU has, up to
+/// `widest` bytes (64: AVX-512BW, 32: AVX2, 0: none; tests compare the paths).
+static inline size_t cpcre2_count_newlines(const uint8_t *data, size_t length, unsigned widest) {
 #if defined(__x86_64__)
-  if (allow_simd && length >= 32) {
-    if (__builtin_cpu_supports("avx512bw")) return cpcre2_count_newlines_avx512(data, length);
-    if (__builtin_cpu_supports("avx2")) return cpcre2_count_newlines_avx2(data, length);
+  if (length >= 32) {
+    if (widest >= 64 && __builtin_cpu_supports("avx512bw")) return cpcre2_count_newlines_avx512(data, length);
+    if (widest >= 32 && __builtin_cpu_supports("avx2")) return cpcre2_count_newlines_avx2(data, length);
   }
 #else
-  (void)allow_simd;
+  (void)widest;
 #endif
   return cpcre2_count_newlines_scalar(data, length);
 }

@@ -16,6 +16,9 @@ struct ByteScanTests {
     }
   }
 
+  /// AVX-512BW, AVX2 and the byte loop (a width the CPU lacks falls back to the next one).
+  private static let widths = [64, 32, 0]
+
   private static func byteLoop(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
     var count = 0
     for index in range where bytes[index] == 0x0A { count += 1 }
@@ -30,8 +33,9 @@ struct ByteScanTests {
         for length in 0...300 where start + length <= bytes.count {
           let range = start..<(start + length)
           let expected = Self.byteLoop(bytes, range)
-          #expect(ByteScan.countNewlines(buffer, in: range) == expected)
-          #expect(ByteScan.countNewlines(buffer, in: range, vectorised: false) == expected)
+          for width in Self.widths {
+            #expect(ByteScan.countNewlines(buffer, in: range, widestVector: width) == expected)
+          }
         }
       }
     }
@@ -45,7 +49,10 @@ struct ByteScanTests {
     for bytes in [random, allNewlines, noNewlines] {
       bytes.withUnsafeBytes { buffer in
         for range in [0..<bytes.count, 1..<bytes.count, 3..<(bytes.count - 61), 4096..<(4096 + 65_537)] {
-          #expect(ByteScan.countNewlines(buffer, in: range) == Self.byteLoop(bytes, range))
+          let expected = Self.byteLoop(bytes, range)
+          for width in Self.widths {
+            #expect(ByteScan.countNewlines(buffer, in: range, widestVector: width) == expected)
+          }
         }
       }
     }

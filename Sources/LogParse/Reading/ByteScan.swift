@@ -58,15 +58,15 @@ public enum ByteScan {
   /// Runs in the C shim: one vector compare per 64 bytes (AVX-512BW) or 32 (AVX2), whose mask's
   /// population count is the block's newlines, about 0.1 instructions per byte against 0.65 for
   /// a Swift `SIMD16` loop whose lanes must be summed; a byte loop on other CPUs and for the tail.
-  /// `vectorised: false` runs the byte loop everywhere (for tests).
+  /// `widestVector` caps the vector width in bytes (64, 32, or 0 for the byte loop), for tests.
   public static func countNewlines(
-    _ bytes: UnsafeRawBufferPointer, in range: Range<Int>, vectorised: Bool = true
+    _ bytes: UnsafeRawBufferPointer, in range: Range<Int>, widestVector: Int = 64
   ) -> Int {
     guard let base = bytes.baseAddress, !range.isEmpty else { return 0 }
     precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
     // SAFETY: the range lies inside `bytes` (checked above); the shim reads only those bytes.
     let start = (base + range.lowerBound).assumingMemoryBound(to: UInt8.self)
-    return cpcre2_count_newlines(start, range.count, vectorised)
+    return cpcre2_count_newlines(start, range.count, UInt32(clamping: widestVector))
   }
 
   /// Appends the offset of every `first` byte in `bytes` that is followed by `second`.
