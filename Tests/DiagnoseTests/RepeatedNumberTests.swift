@@ -72,4 +72,27 @@ import Testing
     let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
     #expect(lines == values.map { Substring($0.description) })
   }
+
+  @Test("numbers with few decimals (the row writer's own path) read as their description")
+  func fewDecimalsAsDescription() throws {
+    var values: [Double] = [
+      1e-4, 0.00011, 9.9e-5, 0.0001000001, 0x1p31, 0x1p31 - 1, 2147483647.5, 1e7, 0.5, 5.0, 12.0, 0.1, 0.2, 0.3,
+      2.5648, 1.0000005, 1.00000049999, 0.999_999_5, 0.000_123, 4503.599_627_370_496, 0.07, 1e-3,
+    ]
+    var state: UInt64 = 3
+    for _ in 0..<200_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let decimals = Int(state >> 61) + Int((state >> 58) & 1)  // 0 to 8
+      var scale = 1.0
+      for _ in 0..<decimals { scale *= 10 }
+      let magnitude = Double((state >> 20) % 10_000_000_000) / scale / Double(1 << Int((state >> 4) & 7))
+      let value = state & 1 == 0 ? magnitude : -magnitude
+      values += [value, value.nextUp, value.nextDown]
+    }
+    let expected = values.map { $0.description }
+    let written = try Self.written(values, reusing: true)
+    #expect(written.count == values.count)
+    let mismatches = zip(written, expected).filter { $0 != $1 }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+  }
 }
