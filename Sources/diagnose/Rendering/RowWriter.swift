@@ -6,9 +6,7 @@
 /// (stated on it), so a row's reservation is the sum of its fields' bounds.
 struct RowWriter {
   /// Where the next byte goes.
-  private(set) var cursor: UnsafeMutableRawPointer
-
-  init(cursor: UnsafeMutableRawPointer) { self.cursor = cursor }
+  var cursor: UnsafeMutableRawPointer
 
   /// The widest number text: `Int.min` is 20 bytes; a double's shortest repr at most 24
   /// (`-2.2250738585072014e-308`). ``RepeatedNumber`` copies 32 bytes at once.
