@@ -219,4 +219,129 @@ static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, co
   return count;
 }
 
+// MARK: - Newline count
+
+/// The number of `\n` bytes in `data[0 ..< length]`, one scalar byte at a time (the tail and CPUs
+/// without AVX2).
+static inline size_t cpcre2_count_newlines_scalar(const uint8_t *data, size_t length) {
+  size_t count = 0;
+  for (size_t i = 0; i < length; i++) count += data[i] == '\n';
+  return count;
+}
+
+#if defined(__x86_64__)
+/// 32 bytes per compare: the compare's byte mask becomes a bit mask, and its population count is
+/// the number of newlines. Four blocks per step keep four independent counts in flight.
+__attribute__((target("avx2,popcnt"))) static inline size_t cpcre2_count_newlines_avx2(const uint8_t *data,
+                                                                                       size_t length) {
+  const __m256i newline = _mm256_set1_epi8('\n');
+  size_t count = 0, at = 0;
+  for (; at + 128 <= length; at += 128) {
+    uint64_t a = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at)), newline));
+    uint64_t b = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at + 32)), newline));
+    uint64_t c = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at + 64)), newline));
+    uint64_t d = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at + 96)), newline));
+    count += (size_t)__builtin_popcountll(a | b << 32) + (size_t)__builtin_popcountll(c | d << 32);
+  }
+  for (; at + 32 <= length; at += 32) {
+    uint32_t mask = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + at)), newline));
+    count += (size_t)__builtin_popcount(mask);
+  }
+  if (at < length && length >= 32) {
+    // The tail: the last 32 bytes once more, keeping only the bits of bytes not yet counted
+    // (a byte loop over up to 31 bytes cost more than the whole block loop of a short range).
+    uint32_t mask = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(data + length - 32)), newline));
+    return count + (size_t)__builtin_popcount(mask >> (32 - (length - at)));
+  }
+  return count + cpcre2_count_newlines_scalar(data + at, length - at);
+}
+
+/// 64 bytes per compare, straight into a mask register, with AVX-512BW.
+__attribute__((target("avx512f,avx512bw,popcnt"))) static inline size_t cpcre2_count_newlines_avx512(
+    const uint8_t *data, size_t length) {
+  const __m512i newline = _mm512_set1_epi8('\n');
+  size_t count = 0, at = 0;
+  for (; at + 128 <= length; at += 128) {
+    uint64_t a = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(data + at)), newline);
+    uint64_t b = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(data + at + 64)), newline);
+    count += (size_t)__builtin_popcountll(a) + (size_t)__builtin_popcountll(b);
+  }
+  for (; at + 64 <= length; at += 64) {
+    count += (size_t)__builtin_popcountll(
+        _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(data + at)), newline));
+  }
+  if (at < length) {
+    // The tail with a masked load: bytes past `length` are neither read nor counted.
+    __mmask64 tail = (~(uint64_t)0) >> (64 - (length - at));
+    count += (size_t)__builtin_popcountll(
+        _mm512_mask_cmpeq_epi8_mask(tail, _mm512_maskz_loadu_epi8(tail, data + at), newline));
+  }
+  return count;
+}
+#endif
+
+/// The number of `\n` bytes in `data[0 ..< length]`, with the widest vectors the CPU has, up to
+/// `widest` bytes (64: AVX-512BW, 32: AVX2, 0: none; tests compare the paths).
+static inline size_t cpcre2_count_newlines(const uint8_t *data, size_t length, unsigned widest) {
+#if defined(__x86_64__)
+  if (length >= 32) {
+    if (widest >= 64 && __builtin_cpu_supports("avx512bw")) return cpcre2_count_newlines_avx512(data, length);
+    if (widest >= 32 && __builtin_cpu_supports("avx2")) return cpcre2_count_newlines_avx2(data, length);
+  }
+#else
+  (void)widest;
+#endif
+  return cpcre2_count_newlines_scalar(data, length);
+}
+
+// MARK: - Python dict reprs
+
+/// The index of the first byte at or after `from` that ends a bare dict value (`,` `}` space
+/// `(`), or `length`. SSE2 (every x86-64) compares 16 bytes per step; a byte loop elsewhere and
+/// for the tail.
+static inline size_t cpcre2_dict_token_end(const uint8_t *data, size_t length, size_t from) {
+  size_t at = from;
+#if defined(__x86_64__)
+  const __m128i comma = _mm_set1_epi8(','), close = _mm_set1_epi8('}');
+  const __m128i space = _mm_set1_epi8(' '), open = _mm_set1_epi8('(');
+  for (; at + 16 <= length; at += 16) {
+    __m128i block = _mm_loadu_si128((const __m128i *)(data + at));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, comma), _mm_cmpeq_epi8(block, close)),
+                               _mm_or_si128(_mm_cmpeq_epi8(block, space), _mm_cmpeq_epi8(block, open)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return at + (size_t)__builtin_ctz(mask);
+  }
+#endif
+  for (; at < length; at++) {
+    uint8_t byte = data[at];
+    if (byte == ',' || byte == '}' || byte == ' ' || byte == '(') return at;
+  }
+  return length;
+}
+
+/// The index of the first `quote` or backslash at or after `from`, or `length` (the end of a
+/// quoted key or value, or an escape inside it).
+static inline size_t cpcre2_dict_quote_end(const uint8_t *data, size_t length, size_t from, uint8_t quote) {
+  size_t at = from;
+#if defined(__x86_64__)
+  const __m128i quotes = _mm_set1_epi8((char)quote), backslash = _mm_set1_epi8('\\');
+  for (; at + 16 <= length; at += 16) {
+    __m128i block = _mm_loadu_si128((const __m128i *)(data + at));
+    unsigned mask = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(block, quotes), _mm_cmpeq_epi8(block, backslash)));
+    if (mask) return at + (size_t)__builtin_ctz(mask);
+  }
+#endif
+  for (; at < length; at++) {
+    if (data[at] == quote || data[at] == '\\') return at;
+  }
+  return length;
+}
+
 #endif

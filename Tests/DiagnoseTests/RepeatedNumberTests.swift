@@ -14,8 +14,12 @@ import Testing
     var output = OutputBuffer(fileDescriptor: descriptor)
     var last = RepeatedNumber()
     for value in values {
-      if reusing { output.append(python: value, reusing: &last) } else { output.append(python: value) }
-      output.endLine()
+      if reusing {
+        output.writeRow(room: RowWriter.numberRoom) { $0.python(value, reusing: &last) }
+      } else {
+        output.append(python: value)
+        output.endLine()
+      }
     }
     output.flush()
     close(descriptor)
@@ -40,5 +44,55 @@ import Testing
     #expect(reused.count == values.count)
     #expect(zip(reused, expected).allSatisfy { $0 == $1 })
     #expect(try Self.written(values, reusing: false) == reused)
+  }
+
+  @Test("integers written by a row writer read as their description, for every digit count and sign")
+  func integersAsDescription() throws {
+    var values: [Int] = [0, 1, -1, 9, 10, 11, 99, 100, 101, -100, Int.max, Int.min, Int.min + 1]
+    var power = 1
+    for _ in 0..<18 {
+      power *= 10
+      values += [power - 1, power, power + 1, -power, -(power - 1)]
+    }
+    var state: UInt64 = 11
+    for _ in 0..<10_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      values.append(Int(truncatingIfNeeded: state) >> Int(state >> 58))
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("integers-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    #expect(descriptor >= 0)
+    var output = OutputBuffer(fileDescriptor: descriptor)
+    for value in values {
+      output.writeRow(room: 20) { $0.int(value) }
+    }
+    output.flush()
+    close(descriptor)
+    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+    #expect(lines == values.map { Substring($0.description) })
+  }
+
+  @Test("numbers with few decimals (the row writer's own path) read as their description")
+  func fewDecimalsAsDescription() throws {
+    var values: [Double] = [
+      1e-4, 0.00011, 9.9e-5, 0.0001000001, 0x1p31, 0x1p31 - 1, 2147483647.5, 1e7, 0.5, 5.0, 12.0, 0.1, 0.2, 0.3,
+      2.5648, 1.0000005, 1.00000049999, 0.999_999_5, 0.000_123, 4503.599_627_370_496, 0.07, 1e-3,
+    ]
+    var state: UInt64 = 3
+    for _ in 0..<200_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let decimals = Int(state >> 61) + Int((state >> 58) & 1)  // 0 to 8
+      var scale = 1.0
+      for _ in 0..<decimals { scale *= 10 }
+      let magnitude = Double((state >> 20) % 10_000_000_000) / scale / Double(1 << Int((state >> 4) & 7))
+      let value = state & 1 == 0 ? magnitude : -magnitude
+      values += [value, value.nextUp, value.nextDown]
+    }
+    let expected = values.map { $0.description }
+    let written = try Self.written(values, reusing: true)
+    #expect(written.count == values.count)
+    let mismatches = zip(written, expected).filter { $0 != $1 }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
   }
 }

@@ -72,39 +72,106 @@ public struct NamedValue: Sendable, Equatable {
 /// Training metrics of one logged step, as the log printed them.
 ///
 /// A value is `nil` when the log did not print it and `.nan`/`.infinity` when it printed that.
+///
+/// Stored compactly: a step is copied several times on its way from a format to a consumer (into
+/// the scanner's events, out to the consumer, into a series row), so the optional numbers are
+/// plain words with one presence bit each (128 bytes, against 241 with `Optional`s), and the three
+/// lists that only DeepSpeed and Megatron lines fill share one reference (one retain per copy,
+/// not three).
 public struct TrainingStep: Sendable {
   public var location: SourceLocation
   public var format: RecordFormat
-  /// The step number when the line carries one (HF dicts do not).
-  public var step: Int?
-  public var epoch: Double?
-  public var loss: Double?
-  public var gradNorm: Double?
-  public var learningRate: Double?
-  /// fp16 loss scale (Megatron `loss scale:`), when printed.
-  public var lossScale: Double?
-  /// Skipped steps: DeepSpeed's cumulative `skipped=`, or Megatron's per-window count.
-  public var skipped: Int?
-  /// Megatron's `number of nan iterations` in the logging window.
-  public var nanIterations: Int?
-  /// The global batch size printed with the step (Megatron, changes during ramp-up).
-  public var globalBatchSize: Int?
-  /// The rank or node that printed the line, when a prefix says so.
-  public var rank: Int?
-  /// DeepSpeed's `lr=[…]`: one learning rate per parameter group (`learningRate` is the first).
-  public var learningRates: [Double]?
-  /// DeepSpeed's `mom=[…]`: per parameter group, the betas tuple or list, or the single momentum.
-  public var momentum: [[Double]]?
-  /// Megatron's loss keys in printed order (`lm loss`, `mtp_1 loss`, …); `loss` is `lm loss`.
-  public var losses: [NamedValue]?
   /// The log printed no loss at all where the format omits a NaN or non-positive one (Megatron
   /// drops `lm loss` when its average is NaN or ≤ 0; log-formats.md §3). `loss` is then `.nan`
   /// when the same line printed `grad norm: nan`/`inf`, else `nil`.
   public var lossOmitted: Bool = false
+  /// One bit per optional field below (``Field``): set when the field holds a value.
+  private var present: UInt16 = 0
+  private var stepValue = 0
+  private var epochValue = 0.0
+  private var lossValue = 0.0
+  private var gradNormValue = 0.0
+  private var learningRateValue = 0.0
+  private var lossScaleValue = 0.0
+  private var skippedValue = 0
+  private var nanIterationsValue = 0
+  private var globalBatchSizeValue = 0
+  private var rankValue = 0
+  private var totalStepsValue = 0
+  private var consumedSamplesValue = 0
+  private var lists: Lists?
+
+  /// The step number when the line carries one (HF dicts do not).
+  public var step: Int? {
+    get { value(stepValue, .step) }
+    set { Self.store(newValue, &stepValue, .step, &present) }
+  }
+  public var epoch: Double? {
+    get { value(epochValue, .epoch) }
+    set { Self.store(newValue, &epochValue, .epoch, &present) }
+  }
+  public var loss: Double? {
+    get { value(lossValue, .loss) }
+    set { Self.store(newValue, &lossValue, .loss, &present) }
+  }
+  public var gradNorm: Double? {
+    get { value(gradNormValue, .gradNorm) }
+    set { Self.store(newValue, &gradNormValue, .gradNorm, &present) }
+  }
+  public var learningRate: Double? {
+    get { value(learningRateValue, .learningRate) }
+    set { Self.store(newValue, &learningRateValue, .learningRate, &present) }
+  }
+  /// fp16 loss scale (Megatron `loss scale:`), when printed.
+  public var lossScale: Double? {
+    get { value(lossScaleValue, .lossScale) }
+    set { Self.store(newValue, &lossScaleValue, .lossScale, &present) }
+  }
+  /// Skipped steps: DeepSpeed's cumulative `skipped=`, or Megatron's per-window count.
+  public var skipped: Int? {
+    get { value(skippedValue, .skipped) }
+    set { Self.store(newValue, &skippedValue, .skipped, &present) }
+  }
+  /// Megatron's `number of nan iterations` in the logging window.
+  public var nanIterations: Int? {
+    get { value(nanIterationsValue, .nanIterations) }
+    set { Self.store(newValue, &nanIterationsValue, .nanIterations, &present) }
+  }
+  /// The global batch size printed with the step (Megatron, changes during ramp-up).
+  public var globalBatchSize: Int? {
+    get { value(globalBatchSizeValue, .globalBatchSize) }
+    set { Self.store(newValue, &globalBatchSizeValue, .globalBatchSize, &present) }
+  }
+  /// The rank or node that printed the line, when a prefix says so.
+  public var rank: Int? {
+    get { value(rankValue, .rank) }
+    set { Self.store(newValue, &rankValue, .rank, &present) }
+  }
   /// The run's total steps when the line says (Megatron's `iteration N/M`).
-  public var totalSteps: Int?
+  public var totalSteps: Int? {
+    get { value(totalStepsValue, .totalSteps) }
+    set { Self.store(newValue, &totalStepsValue, .totalSteps, &present) }
+  }
   /// Megatron's cumulative `consumed samples`.
-  public var consumedSamples: Int?
+  public var consumedSamples: Int? {
+    get { value(consumedSamplesValue, .consumedSamples) }
+    set { Self.store(newValue, &consumedSamplesValue, .consumedSamples, &present) }
+  }
+  /// DeepSpeed's `lr=[…]`: one learning rate per parameter group (`learningRate` is the first).
+  public var learningRates: [Double]? {
+    get { lists?.learningRates }
+    set { lists = Lists.make(newValue, lists?.momentum, lists?.losses) }
+  }
+  /// DeepSpeed's `mom=[…]`: per parameter group, the betas tuple or list, or the single momentum.
+  public var momentum: [[Double]]? {
+    get { lists?.momentum }
+    set { lists = Lists.make(lists?.learningRates, newValue, lists?.losses) }
+  }
+  /// Megatron's loss keys in printed order (`lm loss`, `mtp_1 loss`, …); `loss` is `lm loss`.
+  public var losses: [NamedValue]? {
+    get { lists?.losses }
+    set { lists = Lists.make(lists?.learningRates, lists?.momentum, newValue) }
+  }
 
   public init(
     location: SourceLocation, format: RecordFormat, step: Int? = nil, epoch: Double? = nil,
@@ -123,6 +190,57 @@ public struct TrainingStep: Sendable {
     self.nanIterations = nanIterations
     self.globalBatchSize = globalBatchSize
     self.rank = rank
+  }
+
+  /// The presence bit of each optional number.
+  private struct Field: OptionSet {
+    let rawValue: UInt16
+    static let step = Field(rawValue: 1 << 0)
+    static let epoch = Field(rawValue: 1 << 1)
+    static let loss = Field(rawValue: 1 << 2)
+    static let gradNorm = Field(rawValue: 1 << 3)
+    static let learningRate = Field(rawValue: 1 << 4)
+    static let lossScale = Field(rawValue: 1 << 5)
+    static let skipped = Field(rawValue: 1 << 6)
+    static let nanIterations = Field(rawValue: 1 << 7)
+    static let globalBatchSize = Field(rawValue: 1 << 8)
+    static let rank = Field(rawValue: 1 << 9)
+    static let totalSteps = Field(rawValue: 1 << 10)
+    static let consumedSamples = Field(rawValue: 1 << 11)
+  }
+
+  @inline(__always)
+  private func value<Value>(_ stored: Value, _ field: Field) -> Value? {
+    present & field.rawValue != 0 ? stored : nil
+  }
+
+  @inline(__always)
+  private static func store<Value>(_ value: Value?, _ slot: inout Value, _ field: Field, _ present: inout UInt16) {
+    if let value {
+      slot = value
+      present |= field.rawValue
+    } else {
+      present &= ~field.rawValue
+    }
+  }
+
+  /// The lists, immutable and shared between copies; a change makes a new box.
+  private final class Lists: Sendable {
+    let learningRates: [Double]?
+    let momentum: [[Double]]?
+    let losses: [NamedValue]?
+
+    private init(_ learningRates: [Double]?, _ momentum: [[Double]]?, _ losses: [NamedValue]?) {
+      self.learningRates = learningRates
+      self.momentum = momentum
+      self.losses = losses
+    }
+
+    /// A box for the lists, or `nil` when all are absent.
+    static func make(_ learningRates: [Double]?, _ momentum: [[Double]]?, _ losses: [NamedValue]?) -> Lists? {
+      if learningRates == nil && momentum == nil && losses == nil { return nil }
+      return Lists(learningRates, momentum, losses)
+    }
   }
 }
 

@@ -55,32 +55,18 @@ public enum ByteScan {
 
   /// The number of `\n` bytes in `bytes[range]`.
   ///
-  /// Compares 16 bytes at a time (SIMD lanes, one compare and one subtract per block), summing
-  /// the lanes every 127 blocks before an 8-bit lane could overflow; the tail goes byte by byte.
-  public static func countNewlines(_ bytes: UnsafeRawBufferPointer, in range: Range<Int>) -> Int {
+  /// Runs in the C shim: one vector compare per 64 bytes (AVX-512BW) or 32 (AVX2), whose mask's
+  /// population count is the block's newlines, about 0.1 instructions per byte against 0.65 for
+  /// a Swift `SIMD16` loop whose lanes must be summed; a byte loop on other CPUs and for the tail.
+  /// `widestVector` caps the vector width in bytes (64, 32, or 0 for the byte loop), for tests.
+  public static func countNewlines(
+    _ bytes: UnsafeRawBufferPointer, in range: Range<Int>, widestVector: Int = 64
+  ) -> Int {
     guard let base = bytes.baseAddress, !range.isEmpty else { return 0 }
-    var count = 0
-    var index = range.lowerBound
-    let end = range.upperBound
-    let newlines = SIMD16<UInt8>(repeating: 0x0A)
-    while index &+ 16 <= end {
-      var lanes = SIMD16<Int8>(repeating: 0)
-      var blocks = 0
-      while blocks < 127, index &+ 16 <= end {
-        // SAFETY: index + 16 <= end <= bytes.count; the load stays inside the buffer.
-        let block = (base + index).loadUnaligned(as: SIMD16<UInt8>.self)
-        // A true lane of the mask is all ones, -1 as Int8: subtracting counts it.
-        lanes &-= unsafeBitCast(block .== newlines, to: SIMD16<Int8>.self)
-        index &+= 16
-        blocks &+= 1
-      }
-      for lane in 0..<16 { count &+= Int(lanes[lane]) }
-    }
-    while index < end {
-      if bytes[index] == 0x0A { count &+= 1 }
-      index &+= 1
-    }
-    return count
+    precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
+    // SAFETY: the range lies inside `bytes` (checked above); the shim reads only those bytes.
+    let start = (base + range.lowerBound).assumingMemoryBound(to: UInt8.self)
+    return cpcre2_count_newlines(start, range.count, UInt32(clamping: widestVector))
   }
 
   /// Appends the offset of every `first` byte in `bytes` that is followed by `second`.

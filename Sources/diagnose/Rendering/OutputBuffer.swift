@@ -15,7 +15,12 @@ struct OutputBuffer: ~Copyable {
   private let descriptor: Int32
 
   /// A buffer for standard output, or for an open file descriptor (which the caller closes).
-  init(fileDescriptor: Int32 = STDOUT_FILENO) { descriptor = fileDescriptor }
+  init(fileDescriptor: Int32 = STDOUT_FILENO) {
+    descriptor = fileDescriptor
+    // Rows copy numbers 32 bytes at a time, reading past the bytes written so far: all of the
+    // storage must be initialised.
+    storage.initializeMemory(as: UInt8.self, repeating: 0, count: Self.capacity)
+  }
 
   deinit { storage.deallocate() }
 
@@ -92,14 +97,21 @@ struct OutputBuffer: ~Copyable {
     }
   }
 
-  /// A number as Python prints it, copied from `last` when it is the number written there before.
-  mutating func append(python value: Double, reusing last: inout RepeatedNumber) {
-    if last.withText(for: value, { append($0) }) { return }
-    if count + 32 > Self.capacity { flush() }
-    let before = count
-    append(python: value)
-    // The text just appended is still in the buffer (32 bytes of room were made first).
-    last.keep(UnsafeRawBufferPointer(start: storage + before, count: count - before), for: value)
+  /// Lets `body` write up to `room` bytes through a ``RowWriter`` without bounds checks, then ends
+  /// the row like ``endLine()`` does (the newline is not part of `room`).
+  ///
+  /// `room` is the sum of the bounds of what `body` writes; it must be at most 4 KiB.
+  mutating func writeRow(room: Int, _ body: (inout RowWriter) -> Void) {
+    precondition(room + 1 + RowWriter.numberRoom <= Self.capacity - Self.limit)
+    // 32 bytes beyond `room`: the last number's wide copy may reach past the row's own bound.
+    if count + room + 1 + RowWriter.numberRoom > Self.capacity { flush() }
+    var writer = RowWriter(cursor: storage + count)
+    body(&writer)
+    writer.byte(0x0A)
+    let end = storage.distance(to: writer.cursor)
+    precondition(end <= count + room + 1, "a row wrote more than its reserved room")
+    count = end
+    if count >= Self.limit { flush() }
   }
 
   /// Ends a row; writes the buffer out when it is full.

@@ -10,25 +10,31 @@ struct RepeatedNumber {
   private var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
   private var count = 0
 
-  /// Hands the text kept for `value` to `body` and returns `true`, or returns `false` when
+  /// Writes the text kept for `value` at `target` and returns its length, or returns `nil` when
   /// `value` is not the value written last.
-  func withText(for value: Double, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-    guard filled, value.bitPattern == bits else { return false }
-    withUnsafeBytes(of: text) { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-    return true
+  ///
+  /// All 32 kept bytes are stored (one wide copy, no length-dependent loop): `target` must have
+  /// room for 32, of which the returned length counts.
+  @inline(__always)
+  func write(_ value: Double, to target: UnsafeMutableRawPointer) -> Int? {
+    guard filled, value.bitPattern == bits else { return nil }
+    // SAFETY: the caller reserved 32 bytes at `target` (``RowWriter/numberRoom``).
+    target.storeBytes(of: text, as: (UInt64, UInt64, UInt64, UInt64).self)
+    return count
   }
 
-  /// Keeps `bytes` (at most 32) as the text of `value`.
-  mutating func keep(_ bytes: UnsafeRawBufferPointer, for value: Double) {
-    guard bytes.count <= 32 else {
+  /// Keeps the `count` bytes at `start` (at most 32) as the text of `value`.
+  ///
+  /// Loads 32 bytes at once: `start` must be readable for 32 (a row's reserved room is).
+  @inline(__always)
+  mutating func keep(from start: UnsafeMutableRawPointer, count: Int, for value: Double) {
+    guard count <= 32 else {
       filled = false
       return
     }
-    withUnsafeMutableBytes(of: &text) { target in
-      // SAFETY: bytes.count <= 32, the size of `text`.
-      target.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-    }
-    count = bytes.count
+    // SAFETY: the 32 bytes at `start` lie inside the output buffer's initialised storage.
+    text = UnsafeRawPointer(start).loadUnaligned(as: (UInt64, UInt64, UInt64, UInt64).self)
+    self.count = count
     bits = value.bitPattern
     filled = true
   }

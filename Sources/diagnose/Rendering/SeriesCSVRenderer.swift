@@ -22,36 +22,47 @@ struct SeriesCSVRenderer: SeriesRenderer {
     sourceField = Self.field(source)
   }
 
+  /// A row's bytes after the source field: 13 commas, 7 integers, 5 numbers and the step basis.
+  private static let rowRoom = 13 + 7 * 20 + 5 * RowWriter.numberRoom + 13
+
   mutating func write(_ row: SeriesRow, into output: inout OutputBuffer) {
+    // The source may be any length: the one field appended with checks.
     output.append(sourceField)
-    output.append(byte: 0x2C)
-    output.append(row.location.line)
-    output.append(byte: 0x2C)
-    output.append(row.step)
-    Self.append(row.epoch, &epoch, &output)
-    Self.append(row.loss, &loss, &output)
-    Self.append(row.gradNorm, &gradNorm, &output)
-    Self.append(row.learningRate, &learningRate, &output)
-    output.append(byte: 0x2C)
-    output.append(row.stepBasis.rawValue)
-    output.append(byte: 0x2C)
-    output.append(row.run)
-    Self.append(row.lossScale, &lossScale, &output)
-    Self.append(row.skipped, &output)
-    Self.append(row.overflowCount, &output)
-    Self.append(row.globalBatchSize, &output)
-    Self.append(row.rank, &output)
-    output.endLine()
+    output.writeRow(room: Self.rowRoom) { writer in
+      writer.byte(0x2C)
+      writer.int(row.location.line)
+      writer.byte(0x2C)
+      writer.int(row.step)
+      Self.write(row.epoch, &epoch, &writer)
+      Self.write(row.loss, &loss, &writer)
+      Self.write(row.gradNorm, &gradNorm, &writer)
+      Self.write(row.learningRate, &learningRate, &writer)
+      writer.byte(0x2C)
+      switch row.stepBasis {
+      case .logged: writer.bytes("logged")
+      case .loggingSteps: writer.bytes("logging_steps")
+      case .order: writer.bytes("order")
+      }
+      writer.byte(0x2C)
+      writer.int(row.run)
+      Self.write(row.lossScale, &lossScale, &writer)
+      Self.write(row.skipped, &writer)
+      Self.write(row.overflowCount, &writer)
+      Self.write(row.globalBatchSize, &writer)
+      Self.write(row.rank, &writer)
+    }
   }
 
-  private static func append(_ value: Int?, _ output: inout OutputBuffer) {
-    output.append(byte: 0x2C)
-    if let value { output.append(value) }
+  @inline(__always)
+  private static func write(_ value: Int?, _ writer: inout RowWriter) {
+    writer.byte(0x2C)
+    if let value { writer.int(value) }
   }
 
-  private static func append(_ value: Double?, _ last: inout RepeatedNumber, _ output: inout OutputBuffer) {
-    output.append(byte: 0x2C)
-    if let value { output.append(python: value, reusing: &last) }
+  @inline(__always)
+  private static func write(_ value: Double?, _ last: inout RepeatedNumber, _ writer: inout RowWriter) {
+    writer.byte(0x2C)
+    if let value { writer.python(value, reusing: &last) }
   }
 
   /// A CSV field, quoted when it holds a comma, a quote or a line break.

@@ -1,3 +1,5 @@
+internal import CPCRE2
+
 /// Reads a Python dict repr, as `str(dict)` prints it, from raw bytes.
 ///
 /// HF Trainer prints its logs with `str(logs)`: single-quoted keys, bare `nan`/`inf`, Python float
@@ -88,22 +90,25 @@ private struct DictCursor {
   }
 
   /// A quoted string's contents (without quotes); handles backslash escapes.
+  ///
+  /// The shim finds the next quote or backslash 16 bytes at a time (keys and values are 4 to 25
+  /// bytes: a byte loop spent ~5 instructions on each).
   @inline(__always)
   private mutating func readQuoted() -> Range<Int>? {
     guard let quote = peek(), quote == 0x27 || quote == 0x22 else { return nil }
     let start = index &+ 1
     var cursor = start
+    let data = base.assumingMemoryBound(to: UInt8.self)
     while cursor < count {
-      let current = byte(cursor)
-      if current == 0x5C {
+      // SAFETY: the shim reads data[cursor ..< count], inside the segment.
+      cursor = cpcre2_dict_quote_end(data, count, cursor, quote)
+      guard cursor < count else { return nil }
+      if byte(cursor) == 0x5C {
         cursor &+= 2
         continue
       }
-      if current == quote {
-        index = cursor &+ 1
-        return start..<cursor
-      }
-      cursor &+= 1
+      index = cursor &+ 1
+      return start..<cursor
     }
     return nil
   }
@@ -119,23 +124,15 @@ private struct DictCursor {
       guard skipBalanced() else { return nil }
       return (start..<index, false)
     }
-    // A bare token: a number, nan/inf, True/None, or a call such as np.float64(0.5).
+    // A bare token: a number, nan/inf, True/None, or a call such as np.float64(0.5). It ends at
+    // `,`, `}`, a space or the end; at `(` it is a call.
     let start = index
-    while index < count {
-      let current = byte(index)
-      // Digits, '.', '-', 'e' and letters are all above ',' (0x2C): one compare for most bytes.
-      if current > UInt8(ascii: ",") {
-        if current == UInt8(ascii: "}") { break }
-        index &+= 1
-        continue
-      }
-      if current == UInt8(ascii: "(") {
-        let open = index
-        guard skipBalanced() else { return nil }
-        return (unwrapCall(open..<index) ?? start..<index, false)
-      }
-      if current == UInt8(ascii: ",") || current == 0x20 { break }
-      index &+= 1
+    // SAFETY: the shim reads base[start ..< count], inside the segment.
+    index = cpcre2_dict_token_end(base.assumingMemoryBound(to: UInt8.self), count, start)
+    if index < count, byte(index) == UInt8(ascii: "(") {
+      let open = index
+      guard skipBalanced() else { return nil }
+      return (unwrapCall(open..<index) ?? start..<index, false)
     }
     return (start..<index, false)
   }

@@ -1,0 +1,150 @@
+/// Writes one row's bytes at a raw position, inside room an ``OutputBuffer`` reserved for it.
+///
+/// Appending field by field to the buffer checks for space and updates the buffer's count at every
+/// piece (a CSV row has 14 fields and 13 commas); here the position stays in a register and the
+/// only check is the reservation, once per row. Each method writes a bounded number of bytes
+/// (stated on it), so a row's reservation is the sum of its fields' bounds.
+struct RowWriter {
+  /// Where the next byte goes.
+  var cursor: UnsafeMutableRawPointer
+
+  /// The widest number text: `Int.min` is 20 bytes; a double's shortest repr at most 24
+  /// (`-2.2250738585072014e-308`). ``RepeatedNumber`` copies 32 bytes at once.
+  static let numberRoom = 32
+
+  /// One byte.
+  @inline(__always)
+  mutating func byte(_ value: UInt8) {
+    // SAFETY: the caller reserved room for every byte this row writes (see ``OutputBuffer/writeRow``).
+    cursor.storeBytes(of: value, as: UInt8.self)
+    cursor += 1
+  }
+
+  /// A short literal (its length counts against the reservation).
+  @inline(__always)
+  mutating func bytes(_ literal: StaticString) {
+    // SAFETY: as in `byte`; the literal's bytes are static.
+    cursor.copyMemory(from: literal.utf8Start, byteCount: literal.utf8CodeUnitCount)
+    cursor += literal.utf8CodeUnitCount
+  }
+
+  /// An integer in decimal, at most 20 bytes.
+  ///
+  /// Digits go two at a time, back to front: half the divisions of a digit-by-digit loop.
+  mutating func int(_ value: Int) {
+    if value < 0 { byte(UInt8(ascii: "-")) }
+    var rest = value.magnitude
+    var digits = 1
+    var probe = rest
+    while probe >= 100 {
+      digits &+= 2
+      probe /= 100
+    }
+    if probe >= 10 { digits &+= 1 }
+    var end = cursor + digits
+    cursor = end
+    // SAFETY: every store lands in the `digits` bytes just counted, inside the reservation.
+    while rest >= 100 {
+      let pair = rest % 100
+      rest /= 100
+      end -= 2
+      Self.storePair(pair, at: end)
+    }
+    if rest >= 10 {
+      Self.storePair(rest, at: end - 2)
+    } else {
+      (end - 1).storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest), as: UInt8.self)
+    }
+  }
+
+  @inline(__always)
+  private static func storePair(_ pair: UInt, at target: UnsafeMutableRawPointer) {
+    target.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10), as: UInt8.self)
+    target.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10), toByteOffset: 1, as: UInt8.self)
+  }
+
+  /// A number as Python prints it (shortest round-trip digits, `nan`, `inf`, `-inf`), copied from
+  /// `last` when it is the number written there before; at most ``numberRoom`` bytes.
+  mutating func python(_ value: Double, reusing last: inout RepeatedNumber) {
+    if let length = last.write(value, to: cursor) {
+      cursor += length
+      return
+    }
+    let start = cursor
+    if value.isNaN {
+      bytes("nan")
+    } else if value.isInfinite {
+      bytes(value < 0 ? "-inf" : "inf")
+    } else if !fewDecimals(value) {
+      var stream = PointerStream(cursor: cursor)
+      value.write(to: &stream)
+      cursor = stream.cursor
+    }
+    last.keep(from: start, count: start.distance(to: cursor), for: value)
+  }
+
+  /// Writes `value` and returns `true` when its shortest round-trip text has at most six
+  /// decimals in fixed notation (`2.5648`, `0.01`, `12.0`: HF rounds loss to 4 digits and epoch
+  /// to 2), else writes nothing and returns `false`.
+  ///
+  /// The standard library's shortest-digits search costs ~700 instructions a number; this costs
+  /// about ten to reject one. With |v| < 1e9, |v| × 10^6 < 2^50, so the grid of six-decimal
+  /// numbers is more than 4 ulps of v wide: at most one of them reads back as v, and the floating
+  /// product |v| × 10^6 lies within 3/16 of the exact one, so rounding it finds that number, r.
+  /// r / 10^6 == |v| is exactly the round-trip test (both operands exact, one correctly rounded
+  /// division, as strtod does it). Any shorter text that reads back is the same number with
+  /// fewer decimals, so r without its trailing zeros is the shortest: the digits `description`
+  /// prints in its fixed range [1e-4, 1e16).
+  @inline(__always)
+  private mutating func fewDecimals(_ value: Double) -> Bool {
+    let magnitude = value.magnitude
+    guard magnitude >= 1e-4, magnitude < 1e9 else { return false }
+    let scaled = UInt64(magnitude * 1e6 + 0.5)
+    guard Double(scaled) / 1e6 == magnitude else { return false }
+    var digits = scaled
+    var decimals = 6
+    var divisor: UInt64 = 1_000_000
+    while decimals > 0, digits % 10 == 0 {
+      digits /= 10
+      decimals &-= 1
+      divisor /= 10
+    }
+    if value < 0 { byte(UInt8(ascii: "-")) }
+    int(Int(digits / divisor))
+    byte(UInt8(ascii: "."))
+    guard decimals > 0 else {
+      byte(UInt8(ascii: "0"))
+      return true
+    }
+    // The fraction with its leading zeros: exactly `decimals` digits, back to front.
+    var fraction = digits % divisor
+    cursor += decimals
+    var end = cursor
+    for _ in 0..<decimals {
+      end -= 1
+      end.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction % 10), as: UInt8.self)
+      fraction /= 10
+    }
+    return true
+  }
+}
+
+/// The standard library writes a `Double`'s digits through `_writeASCII`, straight from its stack
+/// buffer: here they go straight into the row.
+private struct PointerStream: TextOutputStream {
+  var cursor: UnsafeMutableRawPointer
+
+  mutating func write(_ string: String) {
+    for byte in string.utf8.prefix(RowWriter.numberRoom) {
+      cursor.storeBytes(of: byte, as: UInt8.self)
+      cursor += 1
+    }
+  }
+
+  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+    // SAFETY: a double's text is at most 24 bytes, inside the number's reserved room.
+    let length = min(buffer.count, RowWriter.numberRoom)
+    cursor.copyMemory(from: buffer.baseAddress!, byteCount: length)
+    cursor += length
+  }
+}
