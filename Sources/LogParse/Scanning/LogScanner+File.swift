@@ -20,13 +20,7 @@ extension LogScanner {
     while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
       // One memchr per chunk: far cheaper than the formats' searches over the same bytes.
       if !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
-        let start = ByteScan.segmentStart(chunk.bytes, before: nul)
-        if start > 0 {
-          scanner.scan(
-            Chunk(
-              bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<start]), firstLine: chunk.firstLine,
-              startOffset: chunk.startOffset, endsWithCutSegment: false))
-        }
+        scanner.scanSegments(of: chunk, before: nul)
         scanner.finishAndDrain(consume)
         let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
         throw binaryError(
@@ -48,5 +42,18 @@ extension LogScanner {
       "binary file: a NUL byte at line \(line); the lines before it were read, the rest was skipped "
       + "(--binary reads it as text)"
     return InputError(path: path, kind: .binary, detail: detail, line: line, byteOffset: offset)
+  }
+}
+
+extension LogScanner {
+  /// Scans the whole segments of `chunk` that come before the one holding offset `nul` (a NUL
+  /// byte: binary data, where a refused input stops).
+  func scanSegments(of chunk: Chunk, before nul: Int) {
+    let start = ByteScan.segmentStart(chunk.bytes, before: nul)
+    guard start > 0 else { return }
+    scan(
+      Chunk(
+        bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<start]), firstLine: chunk.firstLine,
+        startOffset: chunk.startOffset, endsWithCutSegment: false))
   }
 }

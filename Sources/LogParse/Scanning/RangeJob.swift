@@ -215,12 +215,7 @@ final class RangeJob: @unchecked Sendable {
   private func stopsAtNUL(_ chunk: Chunk, _ scanner: LogScanner, _ result: inout RangeResult) -> Bool {
     guard !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) else { return false }
     let start = ByteScan.segmentStart(chunk.bytes, before: nul)
-    if start > 0 {
-      scanner.scan(
-        Chunk(
-          bytes: UnsafeRawBufferPointer(rebasing: chunk.bytes[0..<start]), firstLine: chunk.firstLine,
-          startOffset: chunk.startOffset, endsWithCutSegment: false))
-    }
+    scanner.scanSegments(of: chunk, before: nul)
     scanner.finish()
     scanner.moveEvents(into: &result.events)
     let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
