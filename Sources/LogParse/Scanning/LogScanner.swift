@@ -138,7 +138,8 @@ public final class LogScanner {
           }
         }
         position = end + 1
-        if stoppingWhenBlockCloses, capturing == nil { return position }
+        // The closing segment may be the chunk's last, with no terminator after it.
+        if stoppingWhenBlockCloses, capturing == nil { return min(position, bytes.count) }
         continue
       }
       if stoppingWhenBlockCloses { return position }

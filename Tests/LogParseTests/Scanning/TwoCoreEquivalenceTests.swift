@@ -139,6 +139,20 @@ struct TwoCoreEquivalenceTests {
     }
   }
 
+  @Test("a block that crosses a range boundary and closes on the file's unterminated last line")
+  func blockClosingOnLastLine() throws {
+    let text = Self.megatron.split(separator: "\n").prefix(5).joined(separator: "\n")
+    #expect(text.hasSuffix("end of arguments ---------------------"))
+    try withFile(text) { path, bytes in
+      let expected = try oneCore(path)
+      #expect(expected.contains { $0.contains("global_batch_size") })
+      for start in bytes.indices where start > 0 && bytes[start - 1] == 0x0A {
+        let ranges = [0..<Int64(start), Int64(start)..<Int64(bytes.count)]
+        #expect(try twoCores(path, ranges: ranges) == expected, "cut at byte \(start)")
+      }
+    }
+  }
+
   @Test(
     "every line its own range, and ranges of a few lines, give the one-core events", arguments: [1, 2, 80, 300, 1500])
   func manyRanges(_ rangeSize: Int) throws {
