@@ -160,8 +160,14 @@ final class HuggingFaceRunState {
       lastEpoch = (epoch, identity)
     }
     group = Group(kind: kind, epochBits: epochBits, values: values)
-    groupPrinters.removeAll(keepingCapacity: true)
-    groupPrinters.append(identity)
+    if groupPrinters.count == 1 {
+      // The usual group, one printer: overwritten in place (`removeAll(keepingCapacity:)` takes
+      // the generic range-replacing path, ~60 instructions a record).
+      groupPrinters[0] = identity
+    } else {
+      groupPrinters.removeAll(keepingCapacity: true)
+      groupPrinters.append(identity)
+    }
     recordAccepted()
     return (true, restart)
   }
