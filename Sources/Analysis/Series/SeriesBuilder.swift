@@ -117,6 +117,8 @@ public struct SeriesBuilder: Sendable {
       location: record.location, step: lastStep, stepBasis: lastBasis, epoch: record.epoch, loss: record.loss, run: run)
   }
 
+  /// Inlined into ``add(_:)``: called, it copied the step out of the event once more per row.
+  @inline(__always)
   private mutating func row(_ record: TrainingStep) -> SeriesRow? {
     if record.format == .deepSpeedStep {
       // DeepSpeed's `step=N, skipped=K, lr=[…]` line is a progress counter without a loss, printed

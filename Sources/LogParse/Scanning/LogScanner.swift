@@ -74,13 +74,27 @@ public final class LogScanner {
   }
 
   /// Hands the events collected so far to `consume`, through the sequencer, and forgets them.
+  ///
+  /// The events are lent, not copied: a `for` loop over the property would copy each one out
+  /// (an outlined enum copy and a retain per event, then a release), because `consume` could
+  /// reach the scanner. Taken into a local array first, they can be passed where they lie.
   func drain(_ consume: (LogEvent) -> Void) {
-    if let sequencer {
-      for event in events { sequencer.add(event, consume) }
-    } else {
-      for event in events { consume(event) }
+    var batch: [LogEvent] = []
+    swap(&batch, &events)
+    batch.withUnsafeBufferPointer { lent in
+      guard let first = lent.baseAddress else { return }
+      // SAFETY: `index` stays below `lent.count`; `batch` is not touched until the loop ends.
+      // `pointee` is an addressor: the event is borrowed in place (a buffer subscript copies it).
+      if let sequencer {
+        for index in lent.indices { sequencer.add((first + index).pointee, consume) }
+      } else {
+        for index in lent.indices { consume((first + index).pointee) }
+      }
     }
-    events.removeAll(keepingCapacity: true)
+    batch.removeAll(keepingCapacity: true)
+    // Events a consumer's call added meanwhile (none do today) stay in front of the next ones.
+    batch.append(contentsOf: events)
+    swap(&batch, &events)
   }
 
   /// Ends the input: formats emit what a pending block holds, and the sequencer what it holds.
@@ -106,6 +120,11 @@ public final class LogScanner {
   func scan(_ chunk: Chunk, stoppingWhenBlockCloses: Bool = false) -> Int? {
     let bytes = chunk.bytes
     newlinesInLastChunk = nil
+    // A local array for the chunk: passing the property `inout` to each format's `parse` costs a
+    // dynamic exclusivity check per call.
+    var events: [LogEvent] = []
+    swap(&events, &self.events)
+    defer { swap(&events, &self.events) }
     keyed.removeAll(keepingCapacity: true)
     findCandidates(in: bytes) { index, offsets in
       for offset in offsets { keyed.append(UInt64(offset) << 8 | UInt64(index)) }

@@ -49,8 +49,17 @@ struct SeriesCommand: ParsableCommand {
 
   func run() throws {
     MemoryPolicy.apply()
+    let failed = format == .csv ? render(SeriesCSVRenderer()) : render(SeriesJSONLinesRenderer())
+    if failed { throw ExitCode(ExitStatus.inputError) }
+  }
+
+  /// Writes every input's rows with `renderer`; returns whether an input could not be read.
+  ///
+  /// Generic rather than over `any SeriesRenderer`: an existential holding a renderer this large
+  /// keeps it in a box that every mutating call checks for uniqueness, once per row.
+  private func render<Renderer: SeriesRenderer>(_ renderer: consuming Renderer) -> Bool {
+    var renderer = renderer
     var output = OutputBuffer()
-    var renderer: any SeriesRenderer = format == .csv ? SeriesCSVRenderer() : SeriesJSONLinesRenderer()
     var reporter = InputReporter()
     renderer.begin(into: &output)
     for file in files {
@@ -83,6 +92,6 @@ struct SeriesCommand: ParsableCommand {
       }
     }
     output.flush()
-    if reporter.failed { throw ExitCode(ExitStatus.inputError) }
+    return reporter.failed
   }
 }

@@ -5,7 +5,9 @@ import LogParse
 struct SeriesCSVRenderer: SeriesRenderer {
   static let header: StaticString =
     "source,line,step,epoch,loss,grad_norm,learning_rate,step_basis,run,loss_scale,skipped,overflow,global_batch_size,rank"
-  private var sourceField = ""
+  /// The source column's bytes, kept as bytes: appending a `String` per row retains and
+  /// releases its storage.
+  private var sourceField: [UInt8] = []
   /// The number columns' last values and texts (see ``RepeatedNumber``).
   private var epoch = RepeatedNumber()
   private var loss = RepeatedNumber()
@@ -19,7 +21,7 @@ struct SeriesCSVRenderer: SeriesRenderer {
   }
 
   mutating func startSource(_ source: String) {
-    sourceField = Self.field(source)
+    sourceField = Array(Self.field(source).utf8)
   }
 
   /// A row's bytes after the source field: 13 commas, 7 integers, 5 numbers and the step basis.
@@ -27,7 +29,7 @@ struct SeriesCSVRenderer: SeriesRenderer {
 
   mutating func write(_ row: SeriesRow, into output: inout OutputBuffer) {
     // The source may be any length: the one field appended with checks.
-    output.append(sourceField)
+    sourceField.withUnsafeBytes { output.append($0) }
     output.writeRow(room: Self.rowRoom) { writer in
       writer.byte(0x2C)
       writer.int(row.location.line)

@@ -32,21 +32,21 @@ public final class HuggingFaceDictFormat: LogFormat {
         index += 1
         continue
       }
-      // A local array, taken out of the property: the property would pay an exclusivity check
-      // per access, and a copy left in it would make the first append copy the buffer.
-      var entries = self.entries
-      self.entries = []
+      // A local array, swapped out of the property: the property would pay an exclusivity check
+      // per access, and a copy left in it would make the first append copy the buffer. Swapping
+      // (not copying and clearing) costs no retain or release.
+      var entries: [PythonDictReader.Entry] = []
+      swap(&entries, &self.entries)
       entries.removeAll(keepingCapacity: true)
       var reader = PythonDictReader(bytes: bytes, start: index)
-      let complete = reader.readEntries(into: &entries)
-      self.entries = entries
-      if complete {
+      if reader.readEntries(into: &entries) {
         record(entries, segment, &events)
         index = reader.index
       } else {
         noteIncomplete(segment, at: index, &events)
         index += 2
       }
+      swap(&entries, &self.entries)
     }
     return .done
   }
@@ -103,7 +103,7 @@ public final class HuggingFaceDictFormat: LogFormat {
         events.append(.mark(SequenceMark(location: segment.location, kind: .printer(identity))))
       }
       state.inTrainingBanner = false
-      events.append(.trainingStep(step))
+      events.append(.trainingStep(consume step))
     case .evaluation:
       var evaluation = Evaluation(location: segment.location)
       for entry in entries {
