@@ -25,7 +25,6 @@ public struct OverflowStormDetector: Detector {
   var recent: [Int] = []
   var storm: Int?
   var skippedFinding: Int?
-  /// DeepSpeed step lines after calibration within the trailing window: (step, cumulative skipped).
   /// DeepSpeed's cumulative counts over the last ``skippedWindowSteps`` steps.
   var cumulativeHistory = StepWindow()
 

@@ -1,5 +1,5 @@
-/// The formats LogParse knows, made fresh for each input (or each range of one: formats keep the
-/// state of an open block and search hints).
+/// The formats LogParse knows, made fresh for each input (and for each parallel worker: formats
+/// keep the state of an open block and search hints).
 public enum FormatRegistry {
   /// Every console-log format.
   public static func consoleFormats() -> [any LogFormat] {

@@ -5,9 +5,10 @@ internal import Dispatch
 #endif
 
 /// Reads one regular file on several cores: the file is cut into ranges just after a `\n`, the
-/// ranges are parsed in parallel with a fresh set of formats each, and their events are delivered
-/// in input order, with line numbers counted from the file's start. The events are exactly those
-/// of ``LogScanner/scanFile(_:formats:allowBinary:readSize:maxSegmentLength:_:)``.
+/// ranges are parsed in parallel (one set of formats per worker, readied for each range it takes),
+/// and their events are delivered in input order, with line numbers counted from the file's start.
+/// The events are exactly those of
+/// ``LogScanner/scanFile(_:formats:allowBinary:readSize:maxSegmentLength:_:)``.
 ///
 /// The rules that keep it exact: a range starts at the beginning of a physical line; a range
 /// that ends inside a multi-line block reads on past its end until the block closes, and the next
