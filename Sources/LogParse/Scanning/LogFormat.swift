@@ -4,9 +4,11 @@
 /// around each candidate, in input order. Most formats declare literal ``anchors``: the scanner
 /// finds the anchors of all formats in one sweep over the chunk (``AnchorSweep``; a search per
 /// format cost one pass each) and the format turns the hits into candidates, checking what a
-/// literal cannot say (``candidates(from:in:into:)``). A format no literal describes searches the
-/// chunk itself (``findCandidates(in:into:)``, e.g. one JIT-compiled PCRE2 search; far cheaper
-/// than a call per line: `../shared/reference/performance.md` item 1). A format that reads a block of several lines (a config dump) returns
+/// literal cannot say (``candidates(from:in:into:)``). A format no literal describes may search
+/// the chunk itself (``findCandidates(in:into:)``; none of the console formats needs to, the test
+/// formats do). Either way a chunk is searched, never one call per line
+/// (`../shared/reference/performance.md` item 1). A format that reads a block of several lines
+/// (a config dump) returns
 /// ``Continuation/wantsFollowingSegments`` and then receives every following segment until it
 /// returns ``Continuation/done``.
 public protocol LogFormat: AnyObject {

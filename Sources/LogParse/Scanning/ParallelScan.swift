@@ -136,8 +136,10 @@ public enum ParallelScan {
     return statistics
   }
 
-  /// The size of `path` when it is a regular file.
-  private static func regularFileSize(_ path: String) -> Int64? {
+  /// The size of `path` when it is a regular file, else `nil` (standard input `-`, a pipe, a FIFO,
+  /// a directory, a missing file).
+  public static func regularFileSize(_ path: String) -> Int64? {
+    guard path != "-" else { return nil }
     var info = stat()
     guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
     return Int64(info.st_size)

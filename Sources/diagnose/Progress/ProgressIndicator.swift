@@ -2,6 +2,8 @@
   import Glibc
 #endif
 
+import LogParse
+
 /// A one-line progress report on standard error while a long input is read: bytes read, MB/s, and
 /// the percentage and time left when the size is known.
 ///
@@ -49,7 +51,7 @@ struct ProgressIndicator {
   /// The indicator for reading `path` (`-` for standard input) in this process.
   init(path: String, enabled: Bool) {
     self.init(
-      source: path, total: Self.regularFileSize(path), isTerminal: isatty(STDERR_FILENO) == 1, enabled: enabled,
+      source: path, total: ParallelScan.regularFileSize(path), isTerminal: isatty(STDERR_FILENO) == 1, enabled: enabled,
       clock: Self.monotonicSeconds, write: StandardError.write)
   }
 
@@ -98,14 +100,6 @@ struct ProgressIndicator {
   static func duration(_ seconds: Double) -> String {
     let whole = Int(seconds.rounded(.up))
     return whole < 60 ? "\(whole) s" : "\(whole / 60) min \(whole % 60) s"
-  }
-
-  /// The size of `path` when it is a regular file, else `nil` (standard input, a pipe, a FIFO).
-  static func regularFileSize(_ path: String) -> Int64? {
-    guard path != "-" else { return nil }
-    var info = stat()
-    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-    return Int64(info.st_size)
   }
 
   static func monotonicSeconds() -> Double {
