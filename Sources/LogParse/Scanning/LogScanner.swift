@@ -75,20 +75,15 @@ public final class LogScanner {
 
   /// Hands the events collected so far to `consume`, through the sequencer, and forgets them.
   ///
-  /// The events are lent, not copied: a `for` loop over the property would copy each one out
-  /// (an outlined enum copy and a retain per event, then a release), because `consume` could
-  /// reach the scanner. Taken into a local array first, they can be passed where they lie.
+  /// The events are moved out of the array, not copied (see ``LogSequencer/add(movingFrom:_:)``).
   func drain(_ consume: (LogEvent) -> Void) {
     var batch: [LogEvent] = []
     swap(&batch, &events)
-    batch.withUnsafeBufferPointer { lent in
-      guard let first = lent.baseAddress else { return }
-      // SAFETY: `index` stays below `lent.count`; `batch` is not touched until the loop ends.
-      // `pointee` is an addressor: the event is borrowed in place (a buffer subscript copies it).
+    batch.withUnsafeMutableBufferPointer { lent in
       if let sequencer {
-        for index in lent.indices { sequencer.add((first + index).pointee, consume) }
+        sequencer.add(movingFrom: lent, consume)
       } else {
-        for index in lent.indices { consume((first + index).pointee) }
+        LogSequencer.forEach(movingFrom: lent, consume)
       }
     }
     batch.removeAll(keepingCapacity: true)
