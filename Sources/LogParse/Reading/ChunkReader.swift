@@ -3,7 +3,10 @@
 #endif
 
 /// Reads an input (a file, or standard input as `-`) in chunks of whole segments, through one
-/// reused buffer.
+/// reused buffer, or, for a regular file, straight from a moving memory mapping (``FileWindow``).
+///
+/// The two ways give the same chunks: the mapped reader moves through the file by the same
+/// `readSize` steps as `read` would, only without copying the bytes.
 ///
 /// Memory is bounded by `readSize + maxSegmentLength` whatever the input: a segment longer than
 /// `maxSegmentLength` is cut there, the rest of it up to the next terminator is discarded, and the
@@ -35,6 +38,13 @@ public struct ChunkReader: ~Copyable {
   private let readSize: Int
   private let maxSegmentLength: Int
   private let buffer: UnsafeMutableRawBufferPointer
+  /// The mapping a regular file is read through; `nil` reads with `read` into `buffer`.
+  private var window: FileWindow?
+  /// With a window: the file offset the next read starts at. The held bytes are the `held`
+  /// bytes before it.
+  private var readPosition: Int64 = 0
+  /// Where the last chunk returned starts (its newlines are counted at the next call).
+  private var uncountedBase: UnsafeRawPointer?
   /// Bytes at the front of `buffer` that belong to a segment not yet ended.
   private var held = 0
   /// Bytes after the last returned chunk, to move to the front before the next read.
@@ -91,6 +101,7 @@ public struct ChunkReader: ~Copyable {
     remaining = Int64(range.count)
     nextOffset = range.lowerBound
     nextLine = firstLine
+    readPosition = range.lowerBound
   }
 
   /// Moves a reader opened with ``init(path:range:firstLine:readSize:maxSegmentLength:)`` to
@@ -107,12 +118,32 @@ public struct ChunkReader: ~Copyable {
     remaining = Int64(range.count)
     nextOffset = range.lowerBound
     nextLine = firstLine
+    readPosition = range.lowerBound
+    uncountedBase = nil
+    window?.clearTruncation()
+  }
+
+  /// Reads with `read` even from a regular file (tests compare the two ways); call it before
+  /// the first chunk.
+  mutating func readWithoutMapping() {
+    precondition(statistics.bytesRead == 0 && held == 0)
+    window = nil
+  }
+
+  /// Whether the reader reads through a mapping (tests check that the mapped path ran).
+  var isMapped: Bool { window != nil }
+
+  /// Maps the file in windows of `length` bytes instead of ``FileWindow/minimumLength`` (tests
+  /// move the window often); call it before the first chunk.
+  mutating func mapInWindows(of length: Int) {
+    precondition(statistics.bytesRead == 0 && held == 0)
+    if window != nil { window = FileWindow(descriptor: descriptor, minimumLength: length) }
   }
 
   /// The 1-based line number of the next byte to be returned (lines are counted by `\n`).
   public var lineAfterLastChunk: Int {
-    guard uncountedLength > 0 else { return nextLine }
-    return nextLine + ByteScan.countNewlines(UnsafeRawBufferPointer(buffer), in: 0..<uncountedLength)
+    guard uncountedLength > 0, let uncountedBase else { return nextLine }
+    return nextLine + ByteScan.countNewlines(UnsafeRawBufferPointer(start: uncountedBase, count: uncountedLength), in: 0..<uncountedLength)
   }
 
   /// Reads from an open descriptor, which the reader does not close.
@@ -134,6 +165,8 @@ public struct ChunkReader: ~Copyable {
     self.maxSegmentLength = maxSegmentLength
     self.buffer = UnsafeMutableRawBufferPointer.allocate(
       byteCount: readSize + maxSegmentLength, alignment: 64)
+    // Standard input and descriptors handed in are read (a caller may share the position).
+    if ownsDescriptor { window = FileWindow(descriptor: descriptor) }
   }
 
   deinit {
@@ -156,12 +189,25 @@ public struct ChunkReader: ~Copyable {
     if uncountedLength > 0 {
       nextLine +=
         newlinesInPreviousChunk
-        ?? ByteScan.countNewlines(UnsafeRawBufferPointer(buffer), in: 0..<uncountedLength)
+        ?? ByteScan.countNewlines(UnsafeRawBufferPointer(start: uncountedBase, count: uncountedLength), in: 0..<uncountedLength)
       uncountedLength = 0
     }
+    if let window, window.wasTruncated {
+      // The file shrank under the last chunk (its missing pages read as zeros): the input ends
+      // there, as with `read`. A caller that met the zeros asks ``truncationError()``.
+      window.clearTruncation()
+      held = 0
+      pendingCount = 0
+      skipping = false
+      atEnd = true
+      return nil
+    }
     if pendingCount > 0 {
-      // SAFETY: both ranges lie inside `buffer`; memmove handles the overlap.
-      memmove(buffer.baseAddress!, buffer.baseAddress! + pendingStart, pendingCount)
+      if window == nil {
+        // SAFETY: both ranges lie inside `buffer`; memmove handles the overlap.
+        memmove(buffer.baseAddress!, buffer.baseAddress! + pendingStart, pendingCount)
+      }
+      // With a window, the pending bytes are the last `pendingCount` before `readPosition`.
       held = pendingCount
     }
     pendingCount = 0
@@ -176,12 +222,12 @@ public struct ChunkReader: ~Copyable {
       }
       if skipping {
         dropCutRemainder()
-        if skipping { continue }
+        if endsAtShrunkFile() || skipping { continue }
       }
-      let filled = UnsafeRawBufferPointer(rebasing: buffer[0..<held])
-      if let last = ByteScan.lastTerminator(filled) {
-        return emit(length: last + 1, cut: false)
-      }
+      let filled = UnsafeRawBufferPointer(start: front, count: held)
+      let last = ByteScan.lastTerminator(filled)
+      if endsAtShrunkFile() { continue }
+      if let last { return emit(length: last + 1, cut: false) }
     }
   }
 
@@ -199,6 +245,24 @@ public struct ChunkReader: ~Copyable {
 
   /// Reads up to `readSize` bytes after the held ones; returns how many arrived.
   private mutating func readMore() throws(InputError) -> Int {
+    if let window {
+      var count = min(Int64(readSize), remaining)
+      if readPosition + count > window.fileSize {
+        window.refreshSize()
+        count = max(0, min(count, window.fileSize - readPosition))
+      }
+      if count > 0 {
+        guard window.address(of: (readPosition - Int64(held))..<(readPosition + count)) != nil else {
+          try leaveWindow()
+          return try readMore()
+        }
+      }
+      held += Int(count)
+      readPosition += count
+      remaining -= count
+      statistics.bytesRead += count
+      return Int(count)
+    }
     while true {
       // SAFETY: held + readSize <= buffer.count because held < maxSegmentLength here.
       let result = read(descriptor, buffer.baseAddress! + held, Int(min(Int64(readSize), remaining)))
@@ -213,10 +277,55 @@ public struct ChunkReader: ~Copyable {
     }
   }
 
+  /// Goes on with `read` when the file cannot be mapped further: the held bytes move into the
+  /// buffer and the descriptor is positioned after them.
+  private mutating func leaveWindow() throws(InputError) {
+    guard let window else { return }
+    if held > 0, let held = window.address(of: (readPosition - Int64(held))..<readPosition) {
+      // SAFETY: `held` < maxSegmentLength + readSize, the buffer's size.
+      buffer.baseAddress!.copyMemory(from: held, byteCount: self.held)
+    }
+    self.window = nil
+    guard lseek(descriptor, off_t(readPosition), SEEK_SET) >= 0 else { throw InputError(path: path, errno: errno) }
+  }
+
+  /// The start of the held bytes.
+  private var front: UnsafeRawPointer {
+    guard let window, held > 0 else { return UnsafeRawPointer(buffer.baseAddress!) }
+    // The window holds them: every read checked that it covers them.
+    return window.address(of: (readPosition - Int64(held))..<readPosition)!
+  }
+
+  /// Whether the file shrank under the mapping while the reader looked at bytes it had just
+  /// read (the missing pages read as zeros): then the input ends where the file now ends, as it
+  /// does with `read`, and the caller sees none of the zeros.
+  private mutating func endsAtShrunkFile() -> Bool {
+    guard let window, window.wasTruncated else { return false }
+    window.refreshSize()
+    window.clearTruncation()
+    let start = readPosition - Int64(held)
+    let end = max(start, min(readPosition, window.fileSize))
+    held = Int(end - start)
+    readPosition = end
+    remaining = 0
+    atEnd = true
+    return true
+  }
+
+  /// The error for a file that was truncated under the chunk last returned: the bytes of its
+  /// missing pages read as zeros, so what the caller saw past the new end is not the file's.
+  /// A caller that finds NUL bytes asks this before calling them binary data.
+  public func truncationError() -> InputError? {
+    guard let window, window.wasTruncated else { return nil }
+    return InputError(
+      path: path, kind: .readFailed,
+      detail: "the file was truncated while it was being read; the records before line \(nextLine) were read")
+  }
+
   /// Drops the newly read bytes up to the first terminator after a cut; stays in skipping mode
   /// when none came.
   private mutating func dropCutRemainder() {
-    let fresh = UnsafeRawBufferPointer(rebasing: buffer[0..<held])
+    let fresh = UnsafeRawBufferPointer(start: front, count: held)
     let end = ByteScan.segmentEnd(fresh, from: 0)
     statistics.discardedBytes += Int64(end)
     nextOffset += Int64(end)
@@ -225,13 +334,14 @@ public struct ChunkReader: ~Copyable {
       return
     }
     skipping = false
-    memmove(buffer.baseAddress!, buffer.baseAddress! + end, held - end)
+    if window == nil { memmove(buffer.baseAddress!, buffer.baseAddress! + end, held - end) }
     held -= end
   }
 
   private mutating func emit(length: Int, cut: Bool) -> Chunk {
-    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+    let bytes = UnsafeRawBufferPointer(start: front, count: length)
     let chunk = Chunk(bytes: bytes, firstLine: nextLine, startOffset: nextOffset, endsWithCutSegment: cut)
+    uncountedBase = bytes.baseAddress
     // Counted at the next call, unless the caller counted them already.
     uncountedLength = length
     nextOffset += Int64(length)

@@ -22,6 +22,8 @@ extension LogScanner {
       if !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
         scanner.scanSegments(of: chunk, before: nul)
         scanner.finishAndDrain(consume)
+        // Zeros where the file was cut under the mapping are no binary data.
+        if let truncation = reader.truncationError() { throw truncation }
         let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
         throw binaryError(
           path: path, line: line, offset: chunk.startOffset + Int64(nul),

@@ -157,6 +157,11 @@ final class RangeJob: @unchecked Sendable {
       }
       while let chunk = try opened.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
         if stopsAtNUL(chunk, scanner, &result) {
+          // Zeros where the file was cut under the mapping are no binary data.
+          if let truncation = opened.truncationError() {
+            result.binary = nil
+            result.error = truncation
+          }
           reader = consume opened
           reused = scanner
           return result
@@ -191,7 +196,10 @@ final class RangeJob: @unchecked Sendable {
     var reader = try ChunkReader(
       path: path, range: start..<size, firstLine: firstLine, readSize: readSize, maxSegmentLength: maxSegmentLength)
     while let chunk = try reader.next() {
-      if stopsAtNUL(chunk, scanner, &result) { return }
+      if stopsAtNUL(chunk, scanner, &result) {
+        if let truncation = reader.truncationError() { throw truncation }
+        return
+      }
       let stop = scanner.scan(chunk, stoppingWhenBlockCloses: true)
       scanner.moveEvents(into: &result.events)
       if let stop {
