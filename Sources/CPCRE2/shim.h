@@ -194,7 +194,7 @@ static inline size_t cpcre2_anchor_verify(const cpcre2_anchor_program *program, 
 /// 32 positions per step while all three loads stay inside `data` and the hits of a full step fit.
 __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
     const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
-    size_t count, size_t capacity, size_t room) {
+    size_t count, size_t capacity, size_t room, size_t *first_nul) {
   // Six named masks, the three window bytes unrolled: kept in registers (a loop over an array of
   // masks reloaded them from the stack, twice the instructions per block).
   const __m256i low0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[0]));
@@ -220,6 +220,8 @@ __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
     result = _mm256_and_si256(
         result, _mm256_shuffle_epi8(high2, _mm256_and_si256(_mm256_srli_epi16(block2, 4), nibble)));
     unsigned found = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(result, zero));
+    unsigned nul = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(block0, zero));
+    if (nul && *first_nul == SIZE_MAX) *first_nul = at + (size_t)__builtin_ctz(nul);
     if (found) {
       uint8_t bits[32];
       _mm256_storeu_si256((__m256i *)bits, result);
@@ -238,7 +240,7 @@ __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
 /// 64 positions per step with AVX-512BW (the same filter as the AVX2 loop, twice as wide).
 __attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_scan_avx512(
     const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
-    size_t count, size_t capacity, size_t room) {
+    size_t count, size_t capacity, size_t room, size_t *first_nul) {
   const __m512i low0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[0]));
   const __m512i high0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[1]));
   const __m512i low1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[2]));
@@ -262,6 +264,8 @@ __attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_s
     result = _mm512_and_si512(
         result, _mm512_shuffle_epi8(high2, _mm512_and_si512(_mm512_srli_epi16(block2, 4), nibble)));
     uint64_t found = _mm512_test_epi8_mask(result, result);
+    uint64_t nul = _mm512_testn_epi8_mask(block0, block0);
+    if (nul && *first_nul == SIZE_MAX) *first_nul = at + (size_t)__builtin_ctzll(nul);
     if (found) {
       uint8_t bits[64];
       _mm512_storeu_si512((void *)bits, result);
@@ -282,18 +286,22 @@ __attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_s
 /// `start << 16 | id` to `hits` in fingerprint order. Returns the number of hits and sets `*next`
 /// to the position to resume from (`length` when done): the search stops while fewer than
 /// `32 * literal_count` slots are free, so no hit is ever dropped.
+///
+/// It also notes the first NUL byte in `*first_nul` (which the caller sets to SIZE_MAX), so that
+/// the binary-data check needs no pass of its own over bytes this one already loads: on a mapped
+/// file, the first pass over a chunk is the one that waits for memory.
 static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, const uint8_t *data, size_t length,
                                         size_t from, uint64_t *hits, size_t capacity, size_t *next,
-                                        bool allow_simd) {
+                                        bool allow_simd, size_t *first_nul) {
   size_t count = 0;
   size_t room = 32 * (size_t)program->literal_count;
   size_t position = from;
 #if defined(__x86_64__)
   if (allow_simd && __builtin_cpu_supports("avx512bw")) {
-    count = cpcre2_anchor_scan_avx512(program, data, length, &position, hits, count, capacity, room);
+    count = cpcre2_anchor_scan_avx512(program, data, length, &position, hits, count, capacity, room, first_nul);
   }
   if (allow_simd && __builtin_cpu_supports("avx2")) {
-    count = cpcre2_anchor_scan_avx2(program, data, length, &position, hits, count, capacity, room);
+    count = cpcre2_anchor_scan_avx2(program, data, length, &position, hits, count, capacity, room, first_nul);
   }
 #else
   (void)allow_simd;
@@ -301,6 +309,7 @@ static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, co
   while (position < length && count + room <= capacity) {
     size_t end = position + 32 < length ? position + 32 : length;
     for (; position < end; position++) {
+      if (data[position] == 0 && *first_nul == SIZE_MAX) *first_nul = position;
       uint8_t window[3] = {0, 0, 0};  // zeros past the end: wildcard bytes still match there
       for (size_t k = 0; k < 3 && position + k < length; k++) window[k] = data[position + k];
       unsigned buckets = 0xFF;

@@ -114,6 +114,26 @@ import Testing
     }
   }
 
+  @Test("the sweep reports the first NUL byte as memchr finds it, from the vector loops and the byte loop")
+  func firstNUL() {
+    let sweep = AnchorSweep(anchors: FormatRegistry.consoleFormats().flatMap(\.anchors))
+    var random = SplitMix(seed: 4242)
+    for length in [0, 1, 2, 31, 32, 33, 63, 64, 65, 66, 67, 130, 200, 1000, 70_000] {
+      var text = Self.text(seed: UInt64(length), count: 1 + length / 20)
+      text = Array(text.prefix(length)) + [UInt8](repeating: 0x20, count: max(0, length - text.count))
+      // No NUL, then one NUL at a random place, then a second one after it.
+      for round in 0..<3 {
+        if round > 0, !text.isEmpty { text[random.next(below: text.count)] = 0 }
+        text.withUnsafeBytes { bytes in
+          var hits: [UInt64] = []
+          let expected = ByteScan.firstNUL(bytes)
+          #expect(sweep.find(in: bytes, into: &hits) == expected, "length \(length), round \(round)")
+          #expect(sweep.find(in: bytes, into: &hits, vectorised: false) == expected)
+        }
+      }
+    }
+  }
+
   @Test("hits beyond the kernel's scratch space are all reported")
   func manyHits() {
     let sweep = AnchorSweep(anchors: [Anchor("{'"), Anchor("'{")])

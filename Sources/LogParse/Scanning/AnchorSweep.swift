@@ -60,22 +60,29 @@ final class AnchorSweep {
     scratch.deallocate()
   }
 
-  /// Appends `offset << 16 | id` for every occurrence of every anchor in `bytes`, sorted.
+  /// Appends `offset << 16 | id` for every occurrence of every anchor in `bytes`, sorted, and
+  /// returns the offset of the first NUL byte in `bytes`, if any (the binary-data check rides
+  /// along: a separate pass would load every byte once more).
   ///
   /// Occurrences may overlap (`-------- arguments --------` twice sharing its dashes): each is
   /// reported. `vectorised: false` runs the byte-at-a-time loop over the same masks (for tests).
-  func find(in bytes: UnsafeRawBufferPointer, into hits: inout [UInt64], vectorised: Bool = true) {
-    guard !anchors.isEmpty, let base = bytes.baseAddress else { return }
+  @discardableResult
+  func find(in bytes: UnsafeRawBufferPointer, into hits: inout [UInt64], vectorised: Bool = true) -> Int? {
+    guard let base = bytes.baseAddress else { return nil }
+    guard !anchors.isEmpty else { return ByteScan.firstNUL(bytes) }
     let first = hits.count
     var position = 0
+    var firstNUL = Int.max
     let data = base.assumingMemoryBound(to: UInt8.self)
     withUnsafePointer(to: &program) { program in
       while position < bytes.count {
         var next = 0
+        var nul = -1  // SIZE_MAX as a size_t: the C side's "none"
         // SAFETY: the kernel reads data[0..<bytes.count] and writes at most scratchCapacity hits.
         let found = cpcre2_anchor_scan(
-          program, data, bytes.count, position, scratch, scratchCapacity, &next, vectorised)
+          program, data, bytes.count, position, scratch, scratchCapacity, &next, vectorised, &nul)
         hits.append(contentsOf: UnsafeBufferPointer(start: scratch, count: found))
+        if nul >= 0 { firstNUL = min(firstNUL, nul) }
         position = next
       }
     }
@@ -91,6 +98,7 @@ final class AnchorSweep {
       index += 1
     }
     if !sorted { hits[first...].sort() }
+    return firstNUL == Int.max ? nil : firstNUL
   }
 
   // MARK: - Building the masks

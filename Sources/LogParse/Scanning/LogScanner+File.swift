@@ -18,8 +18,9 @@ extension LogScanner {
     var reader = try ChunkReader(path: path, readSize: readSize, maxSegmentLength: maxSegmentLength)
     let scanner = LogScanner(formats: formats)
     while let chunk = try reader.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
-      // One memchr per chunk: far cheaper than the formats' searches over the same bytes.
-      if !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) {
+      if allowBinary {
+        scanner.scan(chunk)
+      } else if let nul = scanner.scanText(chunk) {
         scanner.scanSegments(of: chunk, before: nul)
         scanner.finishAndDrain(consume)
         // Zeros where the file was cut under the mapping are no binary data.
@@ -29,7 +30,6 @@ extension LogScanner {
           path: path, line: line, offset: chunk.startOffset + Int64(nul),
           startsFile: chunk.startOffset == 0 && ByteScan.segmentStart(chunk.bytes, before: nul) == 0)
       }
-      scanner.scan(chunk)
       scanner.drain(consume)
     }
     scanner.finishAndDrain(consume)

@@ -20,6 +20,10 @@ public final class LogScanner {
   private var events: [LogEvent] = []
   /// The format reading a multi-line block, if any.
   private var capturing: Int?
+  /// Set by ``scanText(_:)``: a chunk holding a NUL byte is not scanned.
+  private var refusingNUL = false
+  /// The first NUL byte of the chunk ``scanText(_:)`` refused.
+  private var refusedNUL: Int?
 
   public convenience init(formats: [any LogFormat]) {
     self.init(formats: formats, sequencer: LogSequencer())
@@ -121,9 +125,11 @@ public final class LogScanner {
     swap(&events, &self.events)
     defer { swap(&events, &self.events) }
     keyed.removeAll(keepingCapacity: true)
+    refusedNUL = nil
     findCandidates(in: bytes) { index, offsets in
       for offset in offsets { keyed.append(UInt64(offset) << 8 | UInt64(index)) }
     }
+    if refusedNUL != nil { return nil }
     keyed.sort()
 
     var cursor = LineCursor(firstLine: chunk.firstLine)
@@ -184,11 +190,25 @@ public final class LogScanner {
     return nil
   }
 
+  /// Scans `chunk` as ``scan(_:stoppingWhenBlockCloses:)`` does unless it holds a NUL byte
+  /// (binary data, where a refused input stops); then it scans nothing and returns the offset of
+  /// the first NUL. The check rides on the anchor sweep, which loads every byte anyway.
+  func scanText(_ chunk: Chunk) -> Int? {
+    refusingNUL = true
+    defer { refusingNUL = false }
+    scan(chunk)
+    return refusedNUL
+  }
+
   /// Hands each format's candidate offsets in `bytes` to `body`, format by format: the anchors of
   /// all formats from one sweep, then each format's own search.
   func findCandidates(in bytes: UnsafeRawBufferPointer, _ body: (_ format: Int, _ offsets: [Int]) -> Void) {
     hits.removeAll(keepingCapacity: true)
-    sweep.find(in: bytes, into: &hits)
+    let nul = sweep.find(in: bytes, into: &hits)
+    if refusingNUL, let nul {
+      refusedNUL = nul
+      return
+    }
     for index in formatHits.indices { formatHits[index].removeAll(keepingCapacity: true) }
     for key in hits {
       let owner = anchorOwners[Int(key & 0xFFFF)]

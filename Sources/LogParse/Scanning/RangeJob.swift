@@ -156,7 +156,10 @@ final class RangeJob: @unchecked Sendable {
         opened = try ChunkReader(path: path, range: range, readSize: readSize, maxSegmentLength: maxSegmentLength)
       }
       while let chunk = try opened.next(newlinesInPreviousChunk: scanner.newlinesInLastChunk) {
-        if stopsAtNUL(chunk, scanner, &result) {
+        if allowBinary {
+          scanner.scan(chunk)
+        } else if let nul = scanner.scanText(chunk) {
+          stop(at: nul, in: chunk, scanner, &result)
           // Zeros where the file was cut under the mapping are no binary data.
           if let truncation = opened.truncationError() {
             result.binary = nil
@@ -166,7 +169,6 @@ final class RangeJob: @unchecked Sendable {
           reused = scanner
           return result
         }
-        scanner.scan(chunk)
       }
       // The range's events stay in the scanner until here, then move over in one piece.
       scanner.moveEvents(into: &result.events)
@@ -222,6 +224,13 @@ final class RangeJob: @unchecked Sendable {
   /// refused, finishes the formats there and records the place, as the sequential scan does.
   private func stopsAtNUL(_ chunk: Chunk, _ scanner: LogScanner, _ result: inout RangeResult) -> Bool {
     guard !allowBinary, let nul = ByteScan.firstNUL(chunk.bytes) else { return false }
+    stop(at: nul, in: chunk, scanner, &result)
+    return true
+  }
+
+  /// Reads the part of `chunk` before the NUL byte at `nul`, finishes the formats there and
+  /// records the place.
+  private func stop(at nul: Int, in chunk: Chunk, _ scanner: LogScanner, _ result: inout RangeResult) {
     let start = ByteScan.segmentStart(chunk.bytes, before: nul)
     scanner.scanSegments(of: chunk, before: nul)
     scanner.finish()
@@ -229,6 +238,5 @@ final class RangeJob: @unchecked Sendable {
     let line = chunk.firstLine + ByteScan.countNewlines(chunk.bytes, in: 0..<nul)
     result.binary = (line, chunk.startOffset + Int64(nul), chunk.startOffset == 0 && start == 0)
     result.end = chunk.startOffset + Int64(nul)
-    return true
   }
 }
