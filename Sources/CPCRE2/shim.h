@@ -124,6 +124,14 @@ static inline void cpcre2_guard_clear(int slot) { atomic_store(&cpcre2_guard()->
 static inline void cpcre2_guard_release(int slot) { atomic_store(&cpcre2_guard()->lower[slot], 0); }
 
 // MARK: - Anchor sweep
+/// How far ahead of the sweep the vector loops prefetch. The sweep is the first pass over a chunk,
+/// so it waits for memory (with a mapped file, for the page cache in DRAM), and the hardware
+/// prefetcher stops at each 4 KiB page; 2 KiB ahead took the sweep from 15 % to 9 % of `series`'
+/// samples and the whole run from ~1.00 to ~0.95 CPU s per GiB (8 KiB measured the same; 512
+/// bytes helped less). Prefetching past
+/// the end of the data or of the mapping is harmless: a prefetch never faults.
+#define CPCRE2_PREFETCH_DISTANCE 2048
+
 
 /// A multi-literal search in the manner of Hyperscan's Teddy (our own code): every literal has a
 /// three-byte fingerprint (at `fingerprint_at` inside it; wildcard bytes past a shorter literal's
@@ -207,6 +215,7 @@ __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
   const __m256i zero = _mm256_setzero_si256();
   size_t at = *position;
   while (at + 34 <= length && count + room <= capacity) {
+    __builtin_prefetch(data + at + CPCRE2_PREFETCH_DISTANCE);
     __m256i block0 = _mm256_loadu_si256((const __m256i *)(data + at));
     __m256i block1 = _mm256_loadu_si256((const __m256i *)(data + at + 1));
     __m256i block2 = _mm256_loadu_si256((const __m256i *)(data + at + 2));
@@ -251,6 +260,7 @@ __attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_s
   size_t at = *position;
   // A step can report 64 positions' hits: twice the room the caller reserves for 32.
   while (at + 66 <= length && count + 2 * room <= capacity) {
+    __builtin_prefetch(data + at + CPCRE2_PREFETCH_DISTANCE);
     __m512i block0 = _mm512_loadu_si512((const void *)(data + at));
     __m512i block1 = _mm512_loadu_si512((const void *)(data + at + 1));
     __m512i block2 = _mm512_loadu_si512((const void *)(data + at + 2));
