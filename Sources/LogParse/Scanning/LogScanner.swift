@@ -138,6 +138,12 @@ public final class LogScanner {
     var position = 0  // everything before this offset has been handled
     var next = 0  // index into `keyed`
 
+    // The format of the latest candidate, held in a local: a call on an element of `formats`
+    // retained and released the format around it (two atomic operations per record); a local
+    // reference is retained only when the candidates' format changes.
+    guard var format = formats.first else { return nil }
+    var formatIndex = 0
+
     while true {
       if let owner = capturing {
         // Walk segment by segment while a block is open, still dispatching candidates in order.
@@ -172,7 +178,11 @@ public final class LogScanner {
       let end = ByteScan.segmentEnd(bytes, from: offset)
       doneUntil[index] = end
       let segment = makeSegment(chunk, start..<end, &cursor)
-      if formats[index].parse(segment, into: &events) == .wantsFollowingSegments {
+      if index != formatIndex {
+        format = formats[index]
+        formatIndex = index
+      }
+      if format.parse(segment, into: &events) == .wantsFollowingSegments {
         capturing = index
         position = end + 1
       }
