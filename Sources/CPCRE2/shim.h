@@ -168,10 +168,21 @@ static inline bool cpcre2_anchor_equal(const uint8_t *text, const uint8_t *liter
   return true;
 }
 
+/// What a sweep notes besides its hits, carried across resumed calls: the first NUL byte (binary
+/// data), and the `\n` bytes before each hit and before the resume position, so that the
+/// scanner need not count a chunk's newlines in a pass of its own.
+typedef struct {
+  size_t first_nul;        ///< SIZE_MAX while none was seen
+  size_t newlines;         ///< '\n' bytes in data[0 ..< the position reached]
+  size_t *hit_newlines;    ///< parallel to the hits: '\n' bytes before each hit
+} cpcre2_anchor_state;
+
 /// Compares the literals of `buckets` whose fingerprint would sit at `position`; appends
-/// `start << 16 | id` for each one found.
+/// `start << 16 | id` for each one found, and `newlines` (the '\n' bytes before `position`,
+/// which are those before `start`: no literal holds a '\n') beside it.
 static inline size_t cpcre2_anchor_verify(const cpcre2_anchor_program *program, const uint8_t *data, size_t length,
-                                          size_t position, unsigned buckets, uint64_t *hits, size_t count) {
+                                          size_t position, unsigned buckets, uint64_t *hits, size_t count,
+                                          size_t *hit_newlines, size_t newlines) {
   uint32_t window = 0;
   if (position + 4 <= length) {
     memcpy(&window, data + position, 4);
@@ -189,6 +200,7 @@ static inline size_t cpcre2_anchor_verify(const cpcre2_anchor_program *program, 
       if (start + program->length[i] > length) continue;
       if (cpcre2_anchor_equal(data + start, program->bytes + program->start[i], program->length[i],
                               program->caseless[i])) {
+        hit_newlines[count] = newlines;
         hits[count++] = ((uint64_t)start << 16) | program->id[i];
       }
     }
@@ -200,9 +212,9 @@ static inline size_t cpcre2_anchor_verify(const cpcre2_anchor_program *program, 
 #include <immintrin.h>
 
 /// 32 positions per step while all three loads stay inside `data` and the hits of a full step fit.
-__attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
+__attribute__((target("avx2,popcnt"))) static inline size_t cpcre2_anchor_scan_avx2(
     const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
-    size_t count, size_t capacity, size_t room, size_t *first_nul) {
+    size_t count, size_t capacity, size_t room, cpcre2_anchor_state *state) {
   // Six named masks, the three window bytes unrolled: kept in registers (a loop over an array of
   // masks reloaded them from the stack, twice the instructions per block).
   const __m256i low0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[0]));
@@ -213,6 +225,8 @@ __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
   const __m256i high2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)program->masks[5]));
   const __m256i nibble = _mm256_set1_epi8(0x0F);
   const __m256i zero = _mm256_setzero_si256();
+  const __m256i newline = _mm256_set1_epi8('\n');
+  size_t newlines = state->newlines;
   size_t at = *position;
   while (at + 34 <= length && count + room <= capacity) {
     __builtin_prefetch(data + at + CPCRE2_PREFETCH_DISTANCE);
@@ -230,26 +244,31 @@ __attribute__((target("avx2"))) static inline size_t cpcre2_anchor_scan_avx2(
         result, _mm256_shuffle_epi8(high2, _mm256_and_si256(_mm256_srli_epi16(block2, 4), nibble)));
     unsigned found = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(result, zero));
     unsigned nul = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(block0, zero));
-    if (nul && *first_nul == SIZE_MAX) *first_nul = at + (size_t)__builtin_ctz(nul);
+    if (nul && state->first_nul == SIZE_MAX) state->first_nul = at + (size_t)__builtin_ctz(nul);
+    unsigned breaks = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(block0, newline));
     if (found) {
       uint8_t bits[32];
       _mm256_storeu_si256((__m256i *)bits, result);
       while (found) {
         unsigned lane = (unsigned)__builtin_ctz(found);
         found &= found - 1;
-        count = cpcre2_anchor_verify(program, data, length, at + lane, bits[lane], hits, count);
+        size_t before = newlines + (size_t)__builtin_popcount(breaks & ((1u << lane) - 1));
+        count = cpcre2_anchor_verify(program, data, length, at + lane, bits[lane], hits, count,
+                                     state->hit_newlines, before);
       }
     }
+    newlines += (size_t)__builtin_popcount(breaks);
     at += 32;
   }
+  state->newlines = newlines;
   *position = at;
   return count;
 }
 
 /// 64 positions per step with AVX-512BW (the same filter as the AVX2 loop, twice as wide).
-__attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_scan_avx512(
+__attribute__((target("avx512f,avx512bw,popcnt"))) static inline size_t cpcre2_anchor_scan_avx512(
     const cpcre2_anchor_program *program, const uint8_t *data, size_t length, size_t *position, uint64_t *hits,
-    size_t count, size_t capacity, size_t room, size_t *first_nul) {
+    size_t count, size_t capacity, size_t room, cpcre2_anchor_state *state) {
   const __m512i low0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[0]));
   const __m512i high0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[1]));
   const __m512i low1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[2]));
@@ -257,6 +276,8 @@ __attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_s
   const __m512i low2 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[4]));
   const __m512i high2 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)program->masks[5]));
   const __m512i nibble = _mm512_set1_epi8(0x0F);
+  const __m512i newline = _mm512_set1_epi8('\n');
+  size_t newlines = state->newlines;
   size_t at = *position;
   // A step can report 64 positions' hits: twice the room the caller reserves for 32.
   while (at + 66 <= length && count + 2 * room <= capacity) {
@@ -275,18 +296,23 @@ __attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_s
         result, _mm512_shuffle_epi8(high2, _mm512_and_si512(_mm512_srli_epi16(block2, 4), nibble)));
     uint64_t found = _mm512_test_epi8_mask(result, result);
     uint64_t nul = _mm512_testn_epi8_mask(block0, block0);
-    if (nul && *first_nul == SIZE_MAX) *first_nul = at + (size_t)__builtin_ctzll(nul);
+    if (nul && state->first_nul == SIZE_MAX) state->first_nul = at + (size_t)__builtin_ctzll(nul);
+    uint64_t breaks = _mm512_cmpeq_epi8_mask(block0, newline);
     if (found) {
       uint8_t bits[64];
       _mm512_storeu_si512((void *)bits, result);
       while (found) {
         unsigned lane = (unsigned)__builtin_ctzll(found);
         found &= found - 1;
-        count = cpcre2_anchor_verify(program, data, length, at + lane, bits[lane], hits, count);
+        size_t before = newlines + (size_t)__builtin_popcountll(breaks & ((1ull << lane) - 1));
+        count = cpcre2_anchor_verify(program, data, length, at + lane, bits[lane], hits, count,
+                                     state->hit_newlines, before);
       }
     }
+    newlines += (size_t)__builtin_popcountll(breaks);
     at += 64;
   }
+  state->newlines = newlines;
   *position = at;
   return count;
 }
@@ -297,21 +323,22 @@ __attribute__((target("avx512f,avx512bw"))) static inline size_t cpcre2_anchor_s
 /// to the position to resume from (`length` when done): the search stops while fewer than
 /// `32 * literal_count` slots are free, so no hit is ever dropped.
 ///
-/// It also notes the first NUL byte in `*first_nul` (which the caller sets to SIZE_MAX), so that
-/// the binary-data check needs no pass of its own over bytes this one already loads: on a mapped
-/// file, the first pass over a chunk is the one that waits for memory.
+/// It also keeps `state` (see ``cpcre2_anchor_state``): the binary-data check and the line
+/// numbers need no pass of their own over bytes this one already loads (on a mapped file, the
+/// first pass over a chunk is the one that waits for memory). `hit_newlines` has room for
+/// `capacity` entries, like `hits`.
 static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, const uint8_t *data, size_t length,
                                         size_t from, uint64_t *hits, size_t capacity, size_t *next,
-                                        bool allow_simd, size_t *first_nul) {
+                                        bool allow_simd, cpcre2_anchor_state *state) {
   size_t count = 0;
   size_t room = 32 * (size_t)program->literal_count;
   size_t position = from;
 #if defined(__x86_64__)
   if (allow_simd && __builtin_cpu_supports("avx512bw")) {
-    count = cpcre2_anchor_scan_avx512(program, data, length, &position, hits, count, capacity, room, first_nul);
+    count = cpcre2_anchor_scan_avx512(program, data, length, &position, hits, count, capacity, room, state);
   }
   if (allow_simd && __builtin_cpu_supports("avx2")) {
-    count = cpcre2_anchor_scan_avx2(program, data, length, &position, hits, count, capacity, room, first_nul);
+    count = cpcre2_anchor_scan_avx2(program, data, length, &position, hits, count, capacity, room, state);
   }
 #else
   (void)allow_simd;
@@ -319,14 +346,18 @@ static inline size_t cpcre2_anchor_scan(const cpcre2_anchor_program *program, co
   while (position < length && count + room <= capacity) {
     size_t end = position + 32 < length ? position + 32 : length;
     for (; position < end; position++) {
-      if (data[position] == 0 && *first_nul == SIZE_MAX) *first_nul = position;
+      if (data[position] == 0 && state->first_nul == SIZE_MAX) state->first_nul = position;
       uint8_t window[3] = {0, 0, 0};  // zeros past the end: wildcard bytes still match there
       for (size_t k = 0; k < 3 && position + k < length; k++) window[k] = data[position + k];
       unsigned buckets = 0xFF;
       for (int k = 0; k < 3; k++) {
         buckets &= program->masks[2 * k][window[k] & 15] & program->masks[2 * k + 1][window[k] >> 4];
       }
-      if (buckets) count = cpcre2_anchor_verify(program, data, length, position, buckets, hits, count);
+      if (buckets) {
+        count = cpcre2_anchor_verify(program, data, length, position, buckets, hits, count, state->hit_newlines,
+                                     state->newlines);
+      }
+      if (data[position] == '\n') state->newlines++;
     }
   }
   *next = position;

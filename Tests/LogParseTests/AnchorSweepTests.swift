@@ -134,6 +134,27 @@ import Testing
     }
   }
 
+  @Test("the sweep counts the newlines before each hit and in the whole text", arguments: 0..<12)
+  func newlinesBeforeHits(seed: Int) {
+    let sweep = AnchorSweep(anchors: FormatRegistry.consoleFormats().flatMap(\.anchors))
+    let text = Self.text(seed: UInt64(seed) &+ 500, count: 40 + 400 * seed)
+    // before[i]: the newlines in text[..<i], counted byte by byte.
+    var before = [0]
+    for byte in text { before.append(before.last! + (byte == 0x0A ? 1 : 0)) }
+    text.withUnsafeBytes { bytes in
+      for vectorised in [true, false] {
+        var hits: [UInt64] = []
+        var newlines: [Int] = []
+        let extras = sweep.find(in: bytes, into: &hits, newlines: &newlines, vectorised: vectorised)
+        #expect(extras.newlines == before.last!)
+        #expect(newlines.count == hits.count)
+        #expect(!hits.isEmpty)
+        let wrong = zip(hits, newlines).filter { hit, count in count != before[Int(hit >> 16)] }
+        #expect(wrong.isEmpty, "first wrong count at offset \(wrong.first.map { $0.0 >> 16 } ?? 0)")
+      }
+    }
+  }
+
   @Test("hits beyond the kernel's scratch space are all reported")
   func manyHits() {
     let sweep = AnchorSweep(anchors: [Anchor("{'"), Anchor("'{")])

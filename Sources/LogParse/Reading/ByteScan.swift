@@ -102,6 +102,15 @@ struct LineCursor {
 
   init(firstLine: Int) { line = firstLine }
 
+  /// Moves to `target`, known to be on `line`, when that is ahead of the cursor (a count made
+  /// elsewhere, such as the anchor sweep's); a target behind it changes nothing.
+  @inline(__always)
+  mutating func jump(to target: Int, line: Int) {
+    guard target > offset else { return }
+    offset = target
+    self.line = line
+  }
+
   /// The line of the byte at `target`; `target` must not go backwards between calls.
   mutating func line(at target: Int, in bytes: UnsafeRawBufferPointer) -> Int {
     if target > offset {

@@ -24,11 +24,15 @@ final class AnchorSweep {
   private let wordMasks: UnsafeMutablePointer<UInt32>
   private let folds: UnsafeMutablePointer<UInt32>
   private let scratch: UnsafeMutablePointer<UInt64>
+  /// Beside `scratch`: the `\n` bytes before each hit.
+  private let scratchNewlines: UnsafeMutablePointer<Int>
   private let scratchCapacity: Int
 
   /// A sweep for `anchors`; a hit's id is the anchor's index in this array.
   init(anchors: [Anchor]) {
     precondition(anchors.count < 1 << 16)
+    // The newlines before a hit are counted where its fingerprint is found, not at its start.
+    precondition(anchors.allSatisfy { !$0.bytes.contains(0x0A) }, "an anchor holds a newline")
     self.anchors = anchors
     let count = max(anchors.count, 1)
     let total = anchors.reduce(0) { $0 + $1.bytes.count }
@@ -44,6 +48,7 @@ final class AnchorSweep {
     // Room for one resumable stretch of hits; a full step needs 32 per literal.
     scratchCapacity = 8192 + 32 * count
     scratch = .allocate(capacity: scratchCapacity)
+    scratchNewlines = .allocate(capacity: scratchCapacity)
     build()
   }
 
@@ -58,36 +63,51 @@ final class AnchorSweep {
     wordMasks.deallocate()
     folds.deallocate()
     scratch.deallocate()
+    scratchNewlines.deallocate()
+  }
+
+  /// What a sweep notes besides the anchors, from bytes it loads anyway: a separate pass would
+  /// load every byte once more, and the first pass over a chunk is the one that waits for memory.
+  struct Extras {
+    /// The offset of the first NUL byte (binary data), if any.
+    var firstNUL: Int?
+    /// The `\n` bytes in the whole of the bytes swept.
+    var newlines: Int
   }
 
   /// Appends `offset << 16 | id` for every occurrence of every anchor in `bytes`, sorted, and
-  /// returns the offset of the first NUL byte in `bytes`, if any (the binary-data check rides
-  /// along: a separate pass would load every byte once more).
+  /// beside each in `newlines` the number of `\n` bytes before it.
   ///
   /// Occurrences may overlap (`-------- arguments --------` twice sharing its dashes): each is
   /// reported. `vectorised: false` runs the byte-at-a-time loop over the same masks (for tests).
   @discardableResult
-  func find(in bytes: UnsafeRawBufferPointer, into hits: inout [UInt64], vectorised: Bool = true) -> Int? {
-    guard let base = bytes.baseAddress else { return nil }
-    guard !anchors.isEmpty else { return ByteScan.firstNUL(bytes) }
+  func find(
+    in bytes: UnsafeRawBufferPointer, into hits: inout [UInt64], newlines: inout [Int], vectorised: Bool = true
+  ) -> Extras {
+    guard let base = bytes.baseAddress else { return Extras(firstNUL: nil, newlines: 0) }
+    guard !anchors.isEmpty else {
+      return Extras(firstNUL: ByteScan.firstNUL(bytes), newlines: ByteScan.countNewlines(bytes, in: 0..<bytes.count))
+    }
     let first = hits.count
     var position = 0
-    var firstNUL = Int.max
+    // SIZE_MAX, the C side's "none", is -1 as an Int.
+    var state = cpcre2_anchor_state(first_nul: -1, newlines: 0, hit_newlines: scratchNewlines)
     let data = base.assumingMemoryBound(to: UInt8.self)
     withUnsafePointer(to: &program) { program in
       while position < bytes.count {
         var next = 0
-        var nul = -1  // SIZE_MAX as a size_t: the C side's "none"
-        // SAFETY: the kernel reads data[0..<bytes.count] and writes at most scratchCapacity hits.
+        // SAFETY: the kernel reads data[0..<bytes.count] and writes at most scratchCapacity hits
+        // and as many counts.
         let found = cpcre2_anchor_scan(
-          program, data, bytes.count, position, scratch, scratchCapacity, &next, vectorised, &nul)
+          program, data, bytes.count, position, scratch, scratchCapacity, &next, vectorised, &state)
         hits.append(contentsOf: UnsafeBufferPointer(start: scratch, count: found))
-        if nul >= 0 { firstNUL = min(firstNUL, nul) }
+        newlines.append(contentsOf: UnsafeBufferPointer(start: scratchNewlines, count: found))
         position = next
       }
     }
     // Hits come in fingerprint order; anchors whose fingerprints sit at different depths can
-    // come out of start order.
+    // come out of start order. The counts are sorted on their own: both grow with the offset,
+    // so sorting each keeps every count beside its hit.
     var sorted = true
     var index = first + 1
     while index < hits.count {
@@ -97,8 +117,18 @@ final class AnchorSweep {
       }
       index += 1
     }
-    if !sorted { hits[first...].sort() }
-    return firstNUL == Int.max ? nil : firstNUL
+    if !sorted {
+      hits[first...].sort()
+      newlines[first...].sort()
+    }
+    return Extras(firstNUL: state.first_nul < 0 ? nil : state.first_nul, newlines: state.newlines)
+  }
+
+  /// ``find(in:into:newlines:vectorised:)`` without the counts; returns the first NUL byte.
+  @discardableResult
+  func find(in bytes: UnsafeRawBufferPointer, into hits: inout [UInt64], vectorised: Bool = true) -> Int? {
+    var newlines: [Int] = []
+    return find(in: bytes, into: &hits, newlines: &newlines, vectorised: vectorised).firstNUL
   }
 
   // MARK: - Building the masks

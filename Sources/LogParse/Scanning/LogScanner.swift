@@ -14,6 +14,10 @@ public final class LogScanner {
   private let sweep: AnchorSweep
   private let anchorOwners: [(format: Int, anchor: Int)]
   private var hits: [UInt64] = []
+  /// Beside `hits`: the `\n` bytes before each, counted by the sweep.
+  private var hitNewlines: [Int] = []
+  /// The `\n` bytes of the chunk last swept.
+  private var sweptNewlines = 0
   private var formatHits: [[AnchorHit]]
   /// Candidate keys: offset << 8 | format index, sorted to merge the formats' lists.
   private var keyed: [UInt64] = []
@@ -143,6 +147,9 @@ public final class LogScanner {
     // reference is retained only when the candidates' format changes.
     guard var format = formats.first else { return nil }
     var formatIndex = 0
+    // The first hit past the last candidate: the sweep counted the newlines before each hit, so
+    // the line cursor jumps to the hit at or before a candidate instead of counting its way.
+    var nextHit = 0
 
     while true {
       if let owner = capturing {
@@ -177,6 +184,13 @@ public final class LogScanner {
       let start = ByteScan.segmentStart(bytes, before: offset)
       let end = ByteScan.segmentEnd(bytes, from: offset)
       doneUntil[index] = end
+      while nextHit < hits.count, Int(hits[nextHit] >> 16) <= offset { nextHit += 1 }
+      if nextHit > 0 {
+        // A hit between `start` and the candidate has the segment start's count: a segment
+        // holds no newline.
+        let hitOffset = Int(hits[nextHit - 1] >> 16)
+        cursor.jump(to: min(hitOffset, start), line: chunk.firstLine + hitNewlines[nextHit - 1])
+      }
       let segment = makeSegment(chunk, start..<end, &cursor)
       if index != formatIndex {
         format = formats[index]
@@ -196,7 +210,7 @@ public final class LogScanner {
             location: SourceLocation(line: line, offset: chunk.startOffset + Int64(start)), kind: .cutSegment,
             message: "line longer than the \(bytes.count - start)-byte cap; the rest of it was skipped")))
     }
-    newlinesInLastChunk = cursor.line(at: bytes.count, in: bytes) - chunk.firstLine
+    newlinesInLastChunk = sweptNewlines
     return nil
   }
 
@@ -214,8 +228,10 @@ public final class LogScanner {
   /// all formats from one sweep, then each format's own search.
   func findCandidates(in bytes: UnsafeRawBufferPointer, _ body: (_ format: Int, _ offsets: [Int]) -> Void) {
     hits.removeAll(keepingCapacity: true)
-    let nul = sweep.find(in: bytes, into: &hits)
-    if refusingNUL, let nul {
+    hitNewlines.removeAll(keepingCapacity: true)
+    let extras = sweep.find(in: bytes, into: &hits, newlines: &hitNewlines)
+    sweptNewlines = extras.newlines
+    if refusingNUL, let nul = extras.firstNUL {
       refusedNUL = nul
       return
     }
