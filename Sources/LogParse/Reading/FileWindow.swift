@@ -7,18 +7,21 @@ internal import CPCRE2
 /// A read-only memory mapping of a stretch of a regular file, moved along as a ``ChunkReader``
 /// reads it, so that chunks point into the page cache instead of into a copy.
 ///
-/// `read` copies every byte once more into the reader's buffer: on a 1 GiB log that copy was
-/// 0.12–0.2 CPU s of `diagnose series`' ~1.15 (measured with `perf stat` task-clock against a
-/// mapped read of the same file), the largest single cost after parsing. The window is at least
-/// ``minimumLength`` long and is unmapped when the reader moves past it, so the resident pages
-/// of the file stay bounded (the mapped pages count in the process's RSS).
+/// `read` copies every byte once more into the reader's buffer: on the 1 GiB benchmark log that
+/// copy was 0.17–0.2 s of system time of `diagnose series`' ~1.2 CPU s. Mapped, the system time
+/// is 0.06–0.1 s (page faults and unmapping take the copy's place) and the whole run ~0.1 CPU s
+/// less, measured A/B in alternating runs. The window is at least ``minimumLength`` long and is
+/// unmapped when the reader moves past it, so the resident pages of the file stay bounded (mapped
+/// pages count in the process's RSS). `MADV_SEQUENTIAL` and `MAP_POPULATE` changed nothing
+/// measurable and are not used (the first would also let the kernel drop the log's cached pages
+/// sooner).
 ///
 /// A mapped file that shrinks under the reader (log rotation with `copytruncate`) would raise
 /// SIGBUS at the first missing page. Each window registers with the guard in the C shim, which
 /// maps zeros over such a page instead; ``wasTruncated`` then tells the reader.
 final class FileWindow {
   /// 8 MiB: windows of 8 MiB to 2 GiB (the whole file) read the 1 GiB log in the same time
-  /// within the noise, and the resident file pages stay at 8 MiB.
+  /// within the noise; the resident file pages stay at 8 MiB.
   static let minimumLength = 8 << 20
 
   private let descriptor: Int32
@@ -77,7 +80,6 @@ final class FileWindow {
       munmap(pointer, byteCount)
       return nil
     }
-    _ = madvise(pointer, byteCount, MADV_SEQUENTIAL)
     base = UnsafeRawPointer(pointer)
     mapped = start..<end
     slot = guarded
