@@ -70,11 +70,18 @@ struct SeriesCommand: ParsableCommand {
       defer { indicator.clear() }
       do {
         try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
+          if case .trainingStep(let record) = event {
+            // The step's own location: `event.location` would copy the whole event once more.
+            indicator.update(bytes: record.location.offset)
+            if let numbering = builder.number(record) {
+              rows += 1
+              renderer.write(record, numbering, into: &output)
+            }
+            return
+          }
           indicator.update(bytes: event.location.offset)
-          if let row = builder.add(event) {
-            rows += 1
-            renderer.write(row, into: &output)
-          } else if case .note(let note) = event {
+          _ = builder.add(event)
+          if case .note(let note) = event {
             output.flush()
             indicator.clear()
             reporter.warn(source: file, note)

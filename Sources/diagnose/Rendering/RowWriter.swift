@@ -20,6 +20,17 @@ struct RowWriter {
     cursor += 1
   }
 
+  /// The most bytes ``wide(_:count:)`` writes.
+  static let wideRoom = 32
+
+  /// The first `count` (at most ``wideRoom``) of 32 bytes, stored at once.
+  @inline(__always)
+  mutating func wide(_ text: (UInt64, UInt64, UInt64, UInt64), count: Int) {
+    // SAFETY: the row's reservation counts ``wideRoom`` bytes for this field.
+    cursor.storeBytes(of: text, as: (UInt64, UInt64, UInt64, UInt64).self)
+    cursor += count
+  }
+
   /// A short literal (its length counts against the reservation).
   @inline(__always)
   mutating func bytes(_ literal: StaticString) {
@@ -30,10 +41,22 @@ struct RowWriter {
 
   /// An integer in decimal, at most 20 bytes.
   ///
-  /// Digits go two at a time, back to front: half the divisions of a digit-by-digit loop.
+  /// Below 10^8 (line and step numbers) the digits are made all at once in one word
+  /// (``DecimalDigits/eight(_:)``); larger ones go two at a time, back to front.
   mutating func int(_ value: Int) {
     if value < 0 { byte(UInt8(ascii: "-")) }
     var rest = value.magnitude
+    if rest < 10 {
+      byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest))
+      return
+    }
+    if rest < 100_000_000 {
+      let count = DecimalDigits.count(UInt64(rest))
+      // SAFETY: 8 bytes stored, inside the integer's 20 bytes of room; `count` of them are kept.
+      DecimalDigits.write(UInt64(rest), count: count, at: cursor)
+      cursor += count
+      return
+    }
     var digits = 1
     var probe = rest
     while probe >= 100 {
@@ -76,9 +99,7 @@ struct RowWriter {
     } else if value.isInfinite {
       bytes(value < 0 ? "-inf" : "inf")
     } else if !fewDecimals(value) {
-      var stream = PointerStream(cursor: cursor)
-      value.write(to: &stream)
-      cursor = stream.cursor
+      cursor += DoubleText.write(value, at: cursor)
     }
     last.keep(from: start, count: start.distance(to: cursor), for: value)
   }
@@ -116,35 +137,10 @@ struct RowWriter {
       byte(UInt8(ascii: "0"))
       return true
     }
-    // The fraction with its leading zeros: exactly `decimals` digits, back to front.
-    var fraction = digits % divisor
+    // The fraction with its leading zeros: exactly `decimals` digits (8 bytes stored, inside
+    // the number's room).
+    DecimalDigits.write(digits % divisor, count: decimals, at: cursor)
     cursor += decimals
-    var end = cursor
-    for _ in 0..<decimals {
-      end -= 1
-      end.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction % 10), as: UInt8.self)
-      fraction /= 10
-    }
     return true
-  }
-}
-
-/// The standard library writes a `Double`'s digits through `_writeASCII`, straight from its stack
-/// buffer: here they go straight into the row.
-private struct PointerStream: TextOutputStream {
-  var cursor: UnsafeMutableRawPointer
-
-  mutating func write(_ string: String) {
-    for byte in string.utf8.prefix(RowWriter.numberRoom) {
-      cursor.storeBytes(of: byte, as: UInt8.self)
-      cursor += 1
-    }
-  }
-
-  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-    // SAFETY: a double's text is at most 24 bytes, inside the number's reserved room.
-    let length = min(buffer.count, RowWriter.numberRoom)
-    cursor.copyMemory(from: buffer.baseAddress!, byteCount: length)
-    cursor += length
   }
 }
