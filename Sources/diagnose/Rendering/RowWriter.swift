@@ -101,7 +101,7 @@ struct RowWriter {
     } else if !fewDecimals(value) {
       cursor += DoubleText.write(value, at: cursor)
     }
-    last.keep(from: start, count: start.distance(to: cursor), for: value)
+    if last.worthKeeping { last.keep(from: start, count: start.distance(to: cursor), for: value) }
   }
 
   /// Writes `value` and returns `true` when its shortest round-trip text has at most six
@@ -120,7 +120,13 @@ struct RowWriter {
   private mutating func fewDecimals(_ value: Double) -> Bool {
     let magnitude = value.magnitude
     guard magnitude >= 1e-4, magnitude < 1e9 else { return false }
-    let scaled = UInt64(magnitude * 1e6 + 0.5)
+    let product = magnitude * 1e6
+    let scaled = UInt64(product + 0.5)
+    // When r / 10^6 reads back as v, both v × 10^6 and its rounding are within r × 2^-53 of r,
+    // so |product - r| < product × 2.3e-16: a value farther from an integer cannot pass, and
+    // is turned away before the division, whose latency the rest of the row would wait for
+    // (gradient norms and learning rates with 17 digits fail here).
+    guard (product - Double(scaled)).magnitude <= product * 4.5e-16 else { return false }
     guard Double(scaled) / 1e6 == magnitude else { return false }
     var digits = scaled
     var decimals = 6

@@ -65,14 +65,15 @@ enum DoubleText {
       cursor.storeBytes(of: 0x302E, as: UInt16.self)
       return cursor + 2
     }
-    let divisor = DecimalDigits.powersOfTen[fractionCount]
+    // Every digit one byte to the right, then the integer digits (1 to 16, usually 1) one byte
+    // back to make room for the point: no division to split the digits.
+    DecimalDigits.write(digits, count: count, at: cursor + 1)
     let integerCount = scientific &+ 1
-    DecimalDigits.write(digits / divisor, count: integerCount, at: cursor)
-    cursor += integerCount
-    cursor.storeBytes(of: UInt8(ascii: "."), as: UInt8.self)
-    cursor += 1
-    DecimalDigits.write(digits % divisor, count: fractionCount, at: cursor)
-    return cursor + fractionCount
+    for index in 0..<integerCount {
+      cursor.storeBytes(of: cursor.load(fromByteOffset: index &+ 1, as: UInt8.self), toByteOffset: index, as: UInt8.self)
+    }
+    cursor.storeBytes(of: UInt8(ascii: "."), toByteOffset: integerCount, as: UInt8.self)
+    return cursor + (count &+ 1)
   }
 
   /// `d.ddde+XX`: one digit, the others after a point (none for a single digit), the exponent.
@@ -81,13 +82,12 @@ enum DoubleText {
     _ digits: UInt64, count: Int, scientific: Int, at start: UnsafeMutableRawPointer
   ) -> UnsafeMutableRawPointer {
     var cursor = start
-    let divisor = DecimalDigits.powersOfTen[count &- 1]
-    let first = digits / divisor
-    cursor.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first), as: UInt8.self)
+    // Every digit one byte to the right, then the first one back in front of the point.
+    DecimalDigits.write(digits, count: count, at: cursor + 1)
+    cursor.storeBytes(of: cursor.load(fromByteOffset: 1, as: UInt8.self), as: UInt8.self)
     cursor += 1
     if count > 1 {
       cursor.storeBytes(of: UInt8(ascii: "."), as: UInt8.self)
-      DecimalDigits.write(digits % divisor, count: count &- 1, at: cursor + 1)
       cursor += count
     }
     cursor.storeBytes(of: UInt8(ascii: "e"), as: UInt8.self)
