@@ -70,21 +70,23 @@ struct SeriesCommand: ParsableCommand {
       defer { indicator.clear() }
       do {
         try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
-          if case .trainingStep(let record) = event {
+          // One switch: each `if case` on the event copied all of it once more.
+          switch event {
+          case .trainingStep(let record):
             // The step's own location: `event.location` would copy the whole event once more.
             indicator.update(bytes: record.location.offset)
             if let numbering = builder.number(record) {
               rows += 1
               renderer.write(record, numbering, into: &output)
             }
-            return
-          }
-          indicator.update(bytes: event.location.offset)
-          _ = builder.add(event)
-          if case .note(let note) = event {
+          case .note(let note):
+            indicator.update(bytes: note.location.offset)
             output.flush()
             indicator.clear()
             reporter.warn(source: file, note)
+          default:
+            indicator.update(bytes: event.location.offset)
+            _ = builder.add(event)
           }
         }
       } catch {
