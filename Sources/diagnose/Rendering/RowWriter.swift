@@ -86,18 +86,40 @@ struct RowWriter {
     target.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10), toByteOffset: 1, as: UInt8.self)
   }
 
+  /// How a number column spells the values that are not finite.
+  enum NonFinite {
+    /// `nan`, `inf`, `-inf`: Python's `repr`, read back by pandas.
+    case python
+    /// `NaN`, `Infinity`, `-Infinity`: what Python's json module writes and reads.
+    case json
+  }
+
   /// A number as Python prints it (shortest round-trip digits, `nan`, `inf`, `-inf`), copied from
   /// `last` when it is the number written there before; at most ``numberRoom`` bytes.
   mutating func python(_ value: Double, reusing last: inout RepeatedNumber) {
+    number(value, reusing: &last, nonFinite: .python)
+  }
+
+  /// A number as Python's json module writes it (`NaN`, `Infinity`, `-Infinity` when not
+  /// finite), copied from `last` like ``python(_:reusing:)``; at most ``numberRoom`` bytes.
+  mutating func json(_ value: Double, reusing last: inout RepeatedNumber) {
+    number(value, reusing: &last, nonFinite: .json)
+  }
+
+  @inline(__always)
+  private mutating func number(_ value: Double, reusing last: inout RepeatedNumber, nonFinite: NonFinite) {
     if let length = last.write(value, to: cursor) {
       cursor += length
       return
     }
     let start = cursor
     if value.isNaN {
-      bytes("nan")
+      bytes(nonFinite == .python ? "nan" : "NaN")
     } else if value.isInfinite {
-      bytes(value < 0 ? "-inf" : "inf")
+      switch nonFinite {
+      case .python: bytes(value < 0 ? "-inf" : "inf")
+      case .json: bytes(value < 0 ? "-Infinity" : "Infinity")
+      }
     } else if !fewDecimals(value) {
       cursor += DoubleText.write(value, at: cursor)
     }
