@@ -117,10 +117,15 @@ public struct SeriesBuilder: Sendable {
   }
 
   /// The `logging_steps` in effect: the caller's, else the one the input stated last.
+  ///
+  /// Inlined: called from ``number(_:)``, the getter was handed a copy of the whole builder
+  /// (161 bytes) at every row.
   public var effectiveLoggingSteps: Int? {
-    if let steps = loggingSteps ?? statedLoggingSteps { return steps }
-    guard let loggingFraction, let maxSteps else { return nil }
-    return Int((Double(maxSteps) * loggingFraction).rounded(.up))
+    @inline(__always) get {
+      if let steps = loggingSteps ?? statedLoggingSteps { return steps }
+      guard let loggingFraction, let maxSteps else { return nil }
+      return Int((Double(maxSteps) * loggingFraction).rounded(.up))
+    }
   }
 
   /// The row for `event` when it is a training step, else `nil`; other events update the state.
