@@ -22,6 +22,7 @@ struct ShortestDecimal: Equatable {
   }
 
   /// The shortest decimal of `value`'s magnitude; `value` must be finite.
+  @inline(__always)
   init(_ value: Double) {
     let bits = value.bitPattern
     let fraction = bits & ((1 << 52) - 1)
