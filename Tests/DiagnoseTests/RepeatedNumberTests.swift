@@ -46,6 +46,46 @@ import Testing
     #expect(try Self.written(values, reusing: false) == reused)
   }
 
+  @Test("a column that changes for a long time and then repeats (kept only now and then) comes out as without reuse")
+  func longChangingStretchesThenRepeats() throws {
+    var values: [Double] = []
+    var state: UInt64 = 19
+    for stretch in 0..<400 {
+      // Distinct values for a while (texts no longer kept), then one value again and again.
+      for _ in 0..<(stretch % 37) {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        values.append(Double(bitPattern: state >> 2))
+      }
+      let repeated = Double(stretch % 5) * 1.25e-4 + Double(stretch) * 1e-9
+      values += Array(repeating: repeated, count: stretch % 23)
+    }
+    let expected = values.map { value in
+      value.isNaN ? "nan" : value.isInfinite ? (value < 0 ? "-inf" : "inf") : value.description
+    }
+    let reused = try Self.written(values, reusing: true)
+    #expect(reused.count == values.count)
+    #expect(zip(reused, expected).allSatisfy { $0 == $1 })
+  }
+
+  @Test("numbers with at most six decimals, and their neighbours, are spelled as description spells them")
+  func fewDecimalsAndNeighbours() throws {
+    var values: [Double] = []
+    var state: UInt64 = 23
+    for _ in 0..<60_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      // r / 10^d for d up to six: the texts the short path writes; their neighbours must not take it.
+      let decimals = Int(state >> 61) % 7
+      let value = Double((state >> 20) % 1_000_000_000_000_000) / Double(DecimalDigits.powersOfTen[decimals])
+      values += [value, value.nextUp, value.nextDown, -value]
+    }
+    let expected = values.map { value in
+      value.isNaN ? "nan" : value.isInfinite ? (value < 0 ? "-inf" : "inf") : value.description
+    }
+    let reused = try Self.written(values, reusing: true)
+    #expect(reused.count == values.count)
+    #expect(zip(reused, expected).allSatisfy { $0 == $1 })
+  }
+
   @Test("integers written by a row writer read as their description, for every digit count and sign")
   func integersAsDescription() throws {
     var values: [Int] = [0, 1, -1, 9, 10, 11, 99, 100, 101, -100, Int.max, Int.min, Int.min + 1]

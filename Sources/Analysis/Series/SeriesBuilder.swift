@@ -36,6 +36,36 @@ public struct SeriesRow: Sendable {
   public var rank: Int?
 }
 
+extension SeriesRow {
+  /// The row of `record` numbered by `numbering`.
+  init(_ record: borrowing TrainingStep, _ numbering: RowNumbering) {
+    self.init(
+      location: record.location, step: numbering.step, stepBasis: numbering.stepBasis, epoch: record.epoch,
+      loss: record.loss, gradNorm: record.gradNorm, learningRate: record.learningRate, run: numbering.run,
+      lossScale: record.lossScale, skipped: numbering.skipped, overflowCount: numbering.overflowCount,
+      globalBatchSize: record.globalBatchSize, rank: record.rank)
+  }
+}
+
+/// What makes a training record a row: its step number and run, and the counts that other events
+/// before it carried. A ``SeriesRow`` is the record's values with these.
+public struct RowNumbering: Sendable, Equatable {
+  public var step: Int
+  public var stepBasis: StepBasis
+  public var run: Int
+  /// The record's own skipped count, else the one of the DeepSpeed progress line before it.
+  public var skipped: Int?
+  public var overflowCount: Int
+
+  public init(step: Int, stepBasis: StepBasis, run: Int, skipped: Int?, overflowCount: Int) {
+    self.step = step
+    self.stepBasis = stepBasis
+    self.run = run
+    self.skipped = skipped
+    self.overflowCount = overflowCount
+  }
+}
+
 /// One evaluation record, keyed by the step it followed.
 public struct EvaluationRow: Sendable {
   public var location: SourceLocation
@@ -87,16 +117,23 @@ public struct SeriesBuilder: Sendable {
   }
 
   /// The `logging_steps` in effect: the caller's, else the one the input stated last.
+  ///
+  /// Inlined: called from ``number(_:)``, the getter was handed a copy of the whole builder
+  /// (161 bytes) at every row.
   public var effectiveLoggingSteps: Int? {
-    if let steps = loggingSteps ?? statedLoggingSteps { return steps }
-    guard let loggingFraction, let maxSteps else { return nil }
-    return Int((Double(maxSteps) * loggingFraction).rounded(.up))
+    @inline(__always) get {
+      if let steps = loggingSteps ?? statedLoggingSteps { return steps }
+      guard let loggingFraction, let maxSteps else { return nil }
+      return Int((Double(maxSteps) * loggingFraction).rounded(.up))
+    }
   }
 
   /// The row for `event` when it is a training step, else `nil`; other events update the state.
   public mutating func add(_ event: LogEvent) -> SeriesRow? {
     switch event {
-    case .trainingStep(let record): return row(record)
+    case .trainingStep(let record):
+      guard let numbering = number(record) else { return nil }
+      return SeriesRow(record, numbering)
     case .overflow: overflowsSinceRow += 1
     case .setting(let setting): learn(setting)
     case .runBoundary(let boundary): cross(boundary)
@@ -117,9 +154,11 @@ public struct SeriesBuilder: Sendable {
       location: record.location, step: lastStep, stepBasis: lastBasis, epoch: record.epoch, loss: record.loss, run: run)
   }
 
-  /// Inlined into ``add(_:)``: called, it copied the step out of the event once more per row.
-  @inline(__always)
-  private mutating func row(_ record: TrainingStep) -> SeriesRow? {
+  /// The numbering of `record` when it makes a row, else `nil`, exactly as ``add(_:)`` numbers
+  /// it (which calls this): for a caller that reads the record's values where they are instead
+  /// of copying them into a ``SeriesRow`` (`diagnose series` writes a million rows a second).
+  /// Events that are not training steps still go to ``add(_:)``.
+  public mutating func number(_ record: borrowing TrainingStep) -> RowNumbering? {
     if record.format == .deepSpeedStep {
       // DeepSpeed's `step=N, skipped=K, lr=[…]` line is a progress counter without a loss, printed
       // beside the trainer's own records: not a row of its own, its skipped count goes with the
@@ -158,11 +197,9 @@ public struct SeriesBuilder: Sendable {
       overflowsSinceRow = 0
       pendingSkipped = nil
     }
-    return SeriesRow(
-      location: record.location, step: step, stepBasis: basis, epoch: record.epoch, loss: record.loss,
-      gradNorm: record.gradNorm, learningRate: record.learningRate, run: run, lossScale: record.lossScale,
-      skipped: record.skipped ?? pendingSkipped, overflowCount: overflowsSinceRow, globalBatchSize: record.globalBatchSize,
-      rank: record.rank)
+    return RowNumbering(
+      step: step, stepBasis: basis, run: run, skipped: record.skipped ?? pendingSkipped,
+      overflowCount: overflowsSinceRow)
   }
 
   private mutating func learn(_ setting: SettingEvent) {

@@ -70,14 +70,23 @@ struct SeriesCommand: ParsableCommand {
       defer { indicator.clear() }
       do {
         try InputLoader.load(file, allowBinary: binary, threads: threads ?? ParallelScan.availableCores) { event in
-          indicator.update(bytes: event.location.offset)
-          if let row = builder.add(event) {
-            rows += 1
-            renderer.write(row, into: &output)
-          } else if case .note(let note) = event {
+          // One switch: each `if case` on the event copied all of it once more.
+          switch event {
+          case .trainingStep(let record):
+            // The step's own location: `event.location` would copy the whole event once more.
+            indicator.update(bytes: record.location.offset)
+            if let numbering = builder.number(record) {
+              rows += 1
+              renderer.write(record, numbering, into: &output)
+            }
+          case .note(let note):
+            indicator.update(bytes: note.location.offset)
             output.flush()
             indicator.clear()
             reporter.warn(source: file, note)
+          default:
+            indicator.update(bytes: event.location.offset)
+            _ = builder.add(event)
           }
         }
       } catch {

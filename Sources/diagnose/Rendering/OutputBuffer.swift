@@ -81,9 +81,10 @@ struct OutputBuffer: ~Copyable {
   /// A finite double's shortest round-trip digits, as `description` spells them, without making
   /// a `String` (a 17-digit repr would need a heap allocation).
   mutating func append(shortest value: Double) {
-    var scratch = ASCIIScratch()
-    value.write(to: &scratch)
-    withUnsafeBytes(of: &scratch.bytes) { append(UnsafeRawBufferPointer(rebasing: $0[0..<scratch.count])) }
+    // ``DoubleText`` may store 32 bytes; the text itself is at most 24.
+    if count + 32 > Self.capacity { flush() }
+    // SAFETY: count + 32 <= capacity after the check.
+    count += DoubleText.write(value, at: storage + count)
   }
 
   /// A number as Python prints it: shortest round-trip digits, `nan`, `inf`, `-inf`.
@@ -137,32 +138,5 @@ struct OutputBuffer: ~Copyable {
       }
       written += result
     }
-  }
-}
-
-/// A 32-byte text stream for one number: the standard library writes a `Double`'s digits to a
-/// stream through `_writeASCII`, straight from its stack buffer.
-private struct ASCIIScratch: TextOutputStream {
-  var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-  var count = 0
-
-  mutating func write(_ string: String) {
-    for byte in string.utf8 { append(byte) }
-  }
-
-  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-    let length = min(buffer.count, 32 - count)
-    guard length > 0 else { return }
-    withUnsafeMutableBytes(of: &bytes) { target in
-      // SAFETY: count + length <= 32, the size of `bytes`.
-      (target.baseAddress! + count).copyMemory(from: buffer.baseAddress!, byteCount: length)
-    }
-    count += length
-  }
-
-  private mutating func append(_ byte: UInt8) {
-    guard count < 32 else { return }
-    withUnsafeMutableBytes(of: &bytes) { $0[count] = byte }
-    count += 1
   }
 }

@@ -9,6 +9,8 @@ struct RepeatedNumber {
   private var filled = false
   private var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
   private var count = 0
+  /// Writes since the last one that could reuse the kept text.
+  private var misses = 0
 
   /// Writes the text kept for `value` at `target` and returns its length, or returns `nil` when
   /// `value` is not the value written last.
@@ -16,12 +18,28 @@ struct RepeatedNumber {
   /// All 32 kept bytes are stored (one wide copy, no length-dependent loop): `target` must have
   /// room for 32, of which the returned length counts.
   @inline(__always)
-  func write(_ value: Double, to target: UnsafeMutableRawPointer) -> Int? {
-    guard filled, value.bitPattern == bits else { return nil }
+  mutating func write(_ value: Double, to target: UnsafeMutableRawPointer) -> Int? {
+    guard filled, value.bitPattern == bits else {
+      misses &+= 1
+      return nil
+    }
+    misses = 0
     // SAFETY: the caller reserved 32 bytes at `target` (``RowWriter/numberRoom``).
     target.storeBytes(of: text, as: (UInt64, UInt64, UInt64, UInt64).self)
     return count
   }
+
+  /// Whether the text just written for a value that missed is worth keeping.
+  ///
+  /// Keeping loads 32 bytes that were stored a few instructions before, digit group by digit
+  /// group: the load waits for those stores to reach the cache (a store-forwarding stall that
+  /// cost ~5 % of `diagnose series`). A column whose values keep changing (a loss, a gradient
+  /// norm) would pay it at every row for nothing, so after three misses in a row only every
+  /// 16th miss is kept: a column that starts repeating (a constant learning rate) is caught
+  /// again within 16 rows. The kept text always belongs to the kept bits, so the output
+  /// does not depend on this choice.
+  @inline(__always)
+  var worthKeeping: Bool { misses <= 2 || misses & 15 == 0 }
 
   /// Keeps the `count` bytes at `start` (at most 32) as the text of `value`.
   ///

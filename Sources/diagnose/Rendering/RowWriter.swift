@@ -20,6 +20,17 @@ struct RowWriter {
     cursor += 1
   }
 
+  /// The most bytes ``wide(_:count:)`` writes.
+  static let wideRoom = 32
+
+  /// The first `count` (at most ``wideRoom``) of 32 bytes, stored at once.
+  @inline(__always)
+  mutating func wide(_ text: (UInt64, UInt64, UInt64, UInt64), count: Int) {
+    // SAFETY: the row's reservation counts ``wideRoom`` bytes for this field.
+    cursor.storeBytes(of: text, as: (UInt64, UInt64, UInt64, UInt64).self)
+    cursor += count
+  }
+
   /// A short literal (its length counts against the reservation).
   @inline(__always)
   mutating func bytes(_ literal: StaticString) {
@@ -30,10 +41,22 @@ struct RowWriter {
 
   /// An integer in decimal, at most 20 bytes.
   ///
-  /// Digits go two at a time, back to front: half the divisions of a digit-by-digit loop.
+  /// Below 10^8 (line and step numbers) the digits are made all at once in one word
+  /// (``DecimalDigits/eight(_:)``); larger ones go two at a time, back to front.
   mutating func int(_ value: Int) {
     if value < 0 { byte(UInt8(ascii: "-")) }
     var rest = value.magnitude
+    if rest < 10 {
+      byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest))
+      return
+    }
+    if rest < 100_000_000 {
+      let count = DecimalDigits.count(UInt64(rest))
+      // SAFETY: 8 bytes stored, inside the integer's 20 bytes of room; `count` of them are kept.
+      DecimalDigits.write(UInt64(rest), count: count, at: cursor)
+      cursor += count
+      return
+    }
     var digits = 1
     var probe = rest
     while probe >= 100 {
@@ -63,24 +86,44 @@ struct RowWriter {
     target.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10), toByteOffset: 1, as: UInt8.self)
   }
 
+  /// How a number column spells the values that are not finite.
+  enum NonFinite {
+    /// `nan`, `inf`, `-inf`: Python's `repr`, read back by pandas.
+    case python
+    /// `NaN`, `Infinity`, `-Infinity`: what Python's json module writes and reads.
+    case json
+  }
+
   /// A number as Python prints it (shortest round-trip digits, `nan`, `inf`, `-inf`), copied from
   /// `last` when it is the number written there before; at most ``numberRoom`` bytes.
   mutating func python(_ value: Double, reusing last: inout RepeatedNumber) {
+    number(value, reusing: &last, nonFinite: .python)
+  }
+
+  /// A number as Python's json module writes it (`NaN`, `Infinity`, `-Infinity` when not
+  /// finite), copied from `last` like ``python(_:reusing:)``; at most ``numberRoom`` bytes.
+  mutating func json(_ value: Double, reusing last: inout RepeatedNumber) {
+    number(value, reusing: &last, nonFinite: .json)
+  }
+
+  @inline(__always)
+  private mutating func number(_ value: Double, reusing last: inout RepeatedNumber, nonFinite: NonFinite) {
     if let length = last.write(value, to: cursor) {
       cursor += length
       return
     }
     let start = cursor
     if value.isNaN {
-      bytes("nan")
+      bytes(nonFinite == .python ? "nan" : "NaN")
     } else if value.isInfinite {
-      bytes(value < 0 ? "-inf" : "inf")
+      switch nonFinite {
+      case .python: bytes(value < 0 ? "-inf" : "inf")
+      case .json: bytes(value < 0 ? "-Infinity" : "Infinity")
+      }
     } else if !fewDecimals(value) {
-      var stream = PointerStream(cursor: cursor)
-      value.write(to: &stream)
-      cursor = stream.cursor
+      cursor += DoubleText.write(value, at: cursor)
     }
-    last.keep(from: start, count: start.distance(to: cursor), for: value)
+    if last.worthKeeping { last.keep(from: start, count: start.distance(to: cursor), for: value) }
   }
 
   /// Writes `value` and returns `true` when its shortest round-trip text has at most six
@@ -99,9 +142,19 @@ struct RowWriter {
   private mutating func fewDecimals(_ value: Double) -> Bool {
     let magnitude = value.magnitude
     guard magnitude >= 1e-4, magnitude < 1e9 else { return false }
-    let scaled = UInt64(magnitude * 1e6 + 0.5)
-    guard Double(scaled) / 1e6 == magnitude else { return false }
-    var digits = scaled
+    let product = magnitude * 1e6
+    // The integer nearest to the product, found in floating point (adding and taking away 2^52
+    // rounds any product below 2^52 to an integer): converting to an integer and back costs
+    // more, and only the numbers that pass need the integer.
+    let nearest = (product + 4_503_599_627_370_496) - 4_503_599_627_370_496
+    // When r / 10^6 reads back as v, both v × 10^6 and its rounding are within r × 2^-53 of r,
+    // so |product - r| < product × 2.3e-16: a value farther from an integer cannot pass, and
+    // is turned away before the division, whose latency the rest of the row would wait for
+    // (gradient norms and learning rates with 17 digits fail here). An exact half is turned
+    // away too, so how the addition rounds halves does not matter.
+    guard (product - nearest).magnitude <= product * 4.5e-16 else { return false }
+    guard nearest / 1e6 == magnitude else { return false }
+    var digits = UInt64(Int64(nearest))
     var decimals = 6
     var divisor: UInt64 = 1_000_000
     while decimals > 0, digits % 10 == 0 {
@@ -116,35 +169,10 @@ struct RowWriter {
       byte(UInt8(ascii: "0"))
       return true
     }
-    // The fraction with its leading zeros: exactly `decimals` digits, back to front.
-    var fraction = digits % divisor
+    // The fraction with its leading zeros: exactly `decimals` digits (8 bytes stored, inside
+    // the number's room).
+    DecimalDigits.write(digits % divisor, count: decimals, at: cursor)
     cursor += decimals
-    var end = cursor
-    for _ in 0..<decimals {
-      end -= 1
-      end.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction % 10), as: UInt8.self)
-      fraction /= 10
-    }
     return true
-  }
-}
-
-/// The standard library writes a `Double`'s digits through `_writeASCII`, straight from its stack
-/// buffer: here they go straight into the row.
-private struct PointerStream: TextOutputStream {
-  var cursor: UnsafeMutableRawPointer
-
-  mutating func write(_ string: String) {
-    for byte in string.utf8.prefix(RowWriter.numberRoom) {
-      cursor.storeBytes(of: byte, as: UInt8.self)
-      cursor += 1
-    }
-  }
-
-  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-    // SAFETY: a double's text is at most 24 bytes, inside the number's reserved room.
-    let length = min(buffer.count, RowWriter.numberRoom)
-    cursor.copyMemory(from: buffer.baseAddress!, byteCount: length)
-    cursor += length
   }
 }

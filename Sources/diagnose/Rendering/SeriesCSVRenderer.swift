@@ -8,6 +8,9 @@ struct SeriesCSVRenderer: SeriesRenderer {
   /// The source column's bytes, kept as bytes: appending a `String` per row retains and
   /// releases its storage.
   private var sourceField: [UInt8] = []
+  /// The source field again when it fits in 32 bytes, stored into the row with one wide copy
+  /// instead of a bounds-checked append and a `memmove` call.
+  private var shortSource: (UInt64, UInt64, UInt64, UInt64)?
   /// The number columns' last values and texts (see ``RepeatedNumber``).
   private var epoch = RepeatedNumber()
   private var loss = RepeatedNumber()
@@ -22,37 +25,54 @@ struct SeriesCSVRenderer: SeriesRenderer {
 
   mutating func startSource(_ source: String) {
     sourceField = Array(Self.field(source).utf8)
+    shortSource = nil
+    if sourceField.count <= RowWriter.wideRoom {
+      var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+      withUnsafeMutableBytes(of: &bytes) { $0.copyBytes(from: sourceField) }
+      shortSource = bytes
+    }
   }
 
   /// A row's bytes after the source field: 13 commas, 7 integers, 5 numbers and the step basis.
   private static let rowRoom = 13 + 7 * 20 + 5 * RowWriter.numberRoom + 13
 
-  mutating func write(_ row: SeriesRow, into output: inout OutputBuffer) {
-    // The source may be any length: the one field appended with checks.
-    sourceField.withUnsafeBytes { output.append($0) }
-    output.writeRow(room: Self.rowRoom) { writer in
-      writer.byte(0x2C)
-      writer.int(row.location.line)
-      writer.byte(0x2C)
-      writer.int(row.step)
-      Self.write(row.epoch, &epoch, &writer)
-      Self.write(row.loss, &loss, &writer)
-      Self.write(row.gradNorm, &gradNorm, &writer)
-      Self.write(row.learningRate, &learningRate, &writer)
-      writer.byte(0x2C)
-      switch row.stepBasis {
-      case .logged: writer.bytes("logged")
-      case .loggingSteps: writer.bytes("logging_steps")
-      case .order: writer.bytes("order")
+  mutating func write(_ record: borrowing TrainingStep, _ numbering: RowNumbering, into output: inout OutputBuffer) {
+    if let shortSource {
+      let count = sourceField.count
+      output.writeRow(room: RowWriter.wideRoom + Self.rowRoom) { writer in
+        writer.wide(shortSource, count: count)
+        writeFields(record, numbering, &writer)
       }
-      writer.byte(0x2C)
-      writer.int(row.run)
-      Self.write(row.lossScale, &lossScale, &writer)
-      Self.write(row.skipped, &writer)
-      Self.write(row.overflowCount, &writer)
-      Self.write(row.globalBatchSize, &writer)
-      Self.write(row.rank, &writer)
+    } else {
+      // A longer source: the one field appended with checks.
+      sourceField.withUnsafeBytes { output.append($0) }
+      output.writeRow(room: Self.rowRoom) { writeFields(record, numbering, &$0) }
     }
+  }
+
+  @inline(__always)
+  private mutating func writeFields(_ record: borrowing TrainingStep, _ numbering: RowNumbering, _ writer: inout RowWriter) {
+    writer.byte(0x2C)
+    writer.int(record.location.line)
+    writer.byte(0x2C)
+    writer.int(numbering.step)
+    Self.write(record.epoch, &epoch, &writer)
+    Self.write(record.loss, &loss, &writer)
+    Self.write(record.gradNorm, &gradNorm, &writer)
+    Self.write(record.learningRate, &learningRate, &writer)
+    writer.byte(0x2C)
+    switch numbering.stepBasis {
+    case .logged: writer.bytes("logged")
+    case .loggingSteps: writer.bytes("logging_steps")
+    case .order: writer.bytes("order")
+    }
+    writer.byte(0x2C)
+    writer.int(numbering.run)
+    Self.write(record.lossScale, &lossScale, &writer)
+    Self.write(numbering.skipped, &writer)
+    Self.write(numbering.overflowCount, &writer)
+    Self.write(record.globalBatchSize, &writer)
+    Self.write(record.rank, &writer)
   }
 
   @inline(__always)

@@ -4,46 +4,66 @@ import LogParse
 /// One JSON object per row. Non-finite values are written as Python's json module writes them
 /// (`NaN`, `Infinity`, `-Infinity`); absent values as `null`.
 struct SeriesJSONLinesRenderer: SeriesRenderer {
-  private var sourcePrefix = ""
+  /// `{"source":"…","line":` as bytes, appended once per row.
+  private var sourcePrefix: [UInt8] = []
+  /// The number fields' last values and texts (see ``RepeatedNumber``).
+  private var epoch = RepeatedNumber()
+  private var loss = RepeatedNumber()
+  private var gradNorm = RepeatedNumber()
+  private var learningRate = RepeatedNumber()
+  private var lossScale = RepeatedNumber()
 
   func begin(into output: inout OutputBuffer) {}
 
   mutating func startSource(_ source: String) {
-    sourcePrefix = "{\"source\":\(JSONText.string(source)),\"line\":"
+    sourcePrefix = Array("{\"source\":\(JSONText.string(source)),\"line\":".utf8)
   }
 
-  func write(_ row: SeriesRow, into output: inout OutputBuffer) {
-    output.append(sourcePrefix)
-    output.append(row.location.line)
-    output.append(",\"step\":" as StaticString)
-    output.append(row.step)
-    output.append(",\"epoch\":" as StaticString)
-    JSONText.append(row.epoch, to: &output)
-    output.append(",\"loss\":" as StaticString)
-    JSONText.append(row.loss, to: &output)
-    output.append(",\"grad_norm\":" as StaticString)
-    JSONText.append(row.gradNorm, to: &output)
-    output.append(",\"learning_rate\":" as StaticString)
-    JSONText.append(row.learningRate, to: &output)
-    output.append(",\"step_basis\":\"" as StaticString)
-    output.append(row.stepBasis.rawValue)
-    output.append("\",\"run\":" as StaticString)
-    output.append(row.run)
-    output.append(",\"loss_scale\":" as StaticString)
-    JSONText.append(row.lossScale, to: &output)
-    output.append(",\"skipped\":" as StaticString)
-    Self.append(row.skipped, &output)
-    output.append(",\"overflow\":" as StaticString)
-    output.append(row.overflowCount)
-    output.append(",\"global_batch_size\":" as StaticString)
-    Self.append(row.globalBatchSize, &output)
-    output.append(",\"rank\":" as StaticString)
-    Self.append(row.rank, &output)
-    output.append("}" as StaticString)
-    output.endLine()
+  /// A row's bytes after the source prefix: the keys and punctuation (158 bytes with the longest
+  /// step basis), 7 integers (or `null`) and 5 numbers.
+  private static let rowRoom = 160 + 7 * 20 + 5 * RowWriter.numberRoom
+
+  mutating func write(_ record: borrowing TrainingStep, _ numbering: RowNumbering, into output: inout OutputBuffer) {
+    sourcePrefix.withUnsafeBytes { output.append($0) }
+    output.writeRow(room: Self.rowRoom) { writer in
+      writer.int(record.location.line)
+      writer.bytes(",\"step\":")
+      writer.int(numbering.step)
+      writer.bytes(",\"epoch\":")
+      Self.write(record.epoch, &epoch, &writer)
+      writer.bytes(",\"loss\":")
+      Self.write(record.loss, &loss, &writer)
+      writer.bytes(",\"grad_norm\":")
+      Self.write(record.gradNorm, &gradNorm, &writer)
+      writer.bytes(",\"learning_rate\":")
+      Self.write(record.learningRate, &learningRate, &writer)
+      switch numbering.stepBasis {
+      case .logged: writer.bytes(",\"step_basis\":\"logged\",\"run\":")
+      case .loggingSteps: writer.bytes(",\"step_basis\":\"logging_steps\",\"run\":")
+      case .order: writer.bytes(",\"step_basis\":\"order\",\"run\":")
+      }
+      writer.int(numbering.run)
+      writer.bytes(",\"loss_scale\":")
+      Self.write(record.lossScale, &lossScale, &writer)
+      writer.bytes(",\"skipped\":")
+      Self.write(numbering.skipped, &writer)
+      writer.bytes(",\"overflow\":")
+      writer.int(numbering.overflowCount)
+      writer.bytes(",\"global_batch_size\":")
+      Self.write(record.globalBatchSize, &writer)
+      writer.bytes(",\"rank\":")
+      Self.write(record.rank, &writer)
+      writer.byte(UInt8(ascii: "}"))
+    }
   }
 
-  private static func append(_ value: Int?, _ output: inout OutputBuffer) {
-    if let value { output.append(value) } else { output.append("null" as StaticString) }
+  @inline(__always)
+  private static func write(_ value: Int?, _ writer: inout RowWriter) {
+    if let value { writer.int(value) } else { writer.bytes("null") }
+  }
+
+  @inline(__always)
+  private static func write(_ value: Double?, _ last: inout RepeatedNumber, _ writer: inout RowWriter) {
+    if let value { writer.json(value, reusing: &last) } else { writer.bytes("null") }
   }
 }
