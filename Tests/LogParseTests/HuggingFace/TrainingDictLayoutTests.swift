@@ -52,9 +52,13 @@ struct TrainingDictLayoutTests {
     state.inTrainingBanner = true
     let format = HuggingFaceDictFormat(state: state, readsCommonLayouts: fast)
     var events: [LogEvent] = []
-    text.withUnsafeBytes { bytes in
-      _ = format.parse(Segment(bytes: bytes, line: line, offset: Int64(line) * 1000), into: &events)
-    }
+    // An allocation of exactly the segment's size, so that AddressSanitizer (scripts/sanitize.sh)
+    // catches a read past its end, which an array's spare capacity would hide.
+    let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(text.count, 1), alignment: 1)
+    defer { bytes.deallocate() }
+    bytes.copyBytes(from: text)
+    let segment = Segment(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<text.count]), line: line, offset: Int64(line) * 1000)
+    _ = format.parse(segment, into: &events)
     return (events.map(describe), state.inTrainingBanner)
   }
 
