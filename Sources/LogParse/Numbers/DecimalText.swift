@@ -76,6 +76,7 @@ struct DecimalText {
       }
       if index &+ 8 <= count {
         // The last 0 to 7 digits in one step: those before the word's first non-digit.
+        // SAFETY: index + 8 <= count, so the word lies inside the bytes given.
         let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
         let length = Self.leadingDigits(word)
         if length > 0 {
@@ -114,11 +115,10 @@ struct DecimalText {
         if written < 1_000_000_000 { written = written &* 10 &+ Int(digit) }
         cursor &+= 1
       }
+      // No digit after the `e` (and its sign): the number ends before the `e`, `written` is 0.
       if cursor > start {
         index = cursor
         if exponentNegative { written = -written }
-      } else {
-        written = 0
       }
     }
     var decimal = DecimalText(negative: negative, significand: significand, exponent: 0, truncated: false)
