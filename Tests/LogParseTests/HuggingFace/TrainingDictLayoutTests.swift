@@ -12,10 +12,14 @@ struct TrainingDictLayoutTests {
     var generator = DictGenerator(seed: UInt64(seed) &* 0x2545_F491_4F6C_DD1D &+ 7)
     var differences: [String] = []
     var fastReads = 0
+    // One instance each for the whole run, as a scanner uses them (the fast one pauses after
+    // misses in a row).
+    let general = Reader(fast: false)
+    let fast = Reader(fast: true)
     for line in 1...25_000 {
       let text = generator.segment()
-      let (general, generalBanner) = Self.events(of: text, line: line, fast: false)
-      let (fast, fastBanner) = Self.events(of: text, line: line, fast: true)
+      let (general, generalBanner) = general.events(of: text, line: line)
+      let (fast, fastBanner) = fast.events(of: text, line: line)
       if fast != general || fastBanner != generalBanner, differences.count < 3 {
         differences.append("\(String(decoding: text, as: UTF8.self))\n  fast:    \(fast)\n  general: \(general)")
       }
@@ -28,6 +32,23 @@ struct TrainingDictLayoutTests {
     #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
     // The generator must exercise the fast path, not only its fallbacks.
     #expect(fastReads > 5_000, "only \(fastReads) segments were read by the fast path")
+  }
+
+  @Test("runs of dicts in other layouts, then common ones: the same events as the general path")
+  func layoutRuns() {
+    let other = "{'loss': 1.5, 'grad_norm': 0.25, 'learning_rate': 2e-05, 'num_tokens': 4096.0, 'epoch': 0.5}"
+    let general = Reader(fast: false)
+    let fast = Reader(fast: true)
+    var differences: [Int] = []
+    for line in 1...400 {
+      // 150 in another layout (the fast path pauses), then common ones (it resumes), alternating.
+      let common = (line / 150) % 2 == 1
+      let text = common ? "{'loss': \(line).5, 'learning_rate': 0.001, 'epoch': 0.\(line)}" : other
+      if general.events(of: Array(text.utf8), line: line) != fast.events(of: Array(text.utf8), line: line) {
+        differences.append(line)
+      }
+    }
+    #expect(differences.isEmpty, "\(differences.prefix(5))")
   }
 
   @Test(
@@ -45,21 +66,28 @@ struct TrainingDictLayoutTests {
     #expect(layout.end == bytes.count)
   }
 
-  /// The events one format emits for `text` as one segment, described with every stored field
-  /// (doubles as bit patterns), and the training-banner flag it leaves.
-  static func events(of text: [UInt8], line: Int, fast: Bool) -> ([String], Bool) {
+  /// One format reading segments in turn, as a scanner would.
+  final class Reader {
     let state = HuggingFaceScanState()
-    state.inTrainingBanner = true
-    let format = HuggingFaceDictFormat(state: state, readsCommonLayouts: fast)
-    var events: [LogEvent] = []
-    // An allocation of exactly the segment's size, so that AddressSanitizer (scripts/sanitize.sh)
-    // catches a read past its end, which an array's spare capacity would hide.
-    let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(text.count, 1), alignment: 1)
-    defer { bytes.deallocate() }
-    bytes.copyBytes(from: text)
-    let segment = Segment(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<text.count]), line: line, offset: Int64(line) * 1000)
-    _ = format.parse(segment, into: &events)
-    return (events.map(describe), state.inTrainingBanner)
+    let format: HuggingFaceDictFormat
+
+    init(fast: Bool) { format = HuggingFaceDictFormat(state: state, readsCommonLayouts: fast) }
+
+    /// The events the format emits for `text` as one segment, described with every stored field
+    /// (doubles as bit patterns), and the training-banner flag it leaves.
+    func events(of text: [UInt8], line: Int) -> ([String], Bool) {
+      state.inTrainingBanner = true
+      var events: [LogEvent] = []
+      // An allocation of exactly the segment's size, so that AddressSanitizer (scripts/sanitize.sh)
+      // catches a read past its end, which an array's spare capacity would hide.
+      let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(text.count, 1), alignment: 1)
+      defer { bytes.deallocate() }
+      bytes.copyBytes(from: text)
+      let segment = Segment(
+        bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<text.count]), line: line, offset: Int64(line) * 1000)
+      _ = format.parse(segment, into: &events)
+      return (events.map(TrainingDictLayoutTests.describe), state.inTrainingBanner)
+    }
   }
 
   static func describe(_ event: LogEvent) -> String {

@@ -23,6 +23,19 @@ public final class HuggingFaceDictFormat: LogFormat {
   /// Whether the common training layouts are read by ``TrainingDictLayout`` (off only in the
   /// tests that compare it with the general path).
   private let readsCommonLayouts: Bool
+  /// Dicts in a row that the common layouts did not fit. A log whose every dict carries another
+  /// key (TRL's `num_tokens`, 5.x's `num_input_tokens_seen`) would parse three numbers before each
+  /// fallback (~250 instructions a dict, measured on a TRL-shaped log); after
+  /// ``missesBeforePause`` misses the layouts are tried on one dict in ``retryInterval`` only,
+  /// so that a log that changes layout midway is noticed. Both paths emit the same events: this
+  /// changes only the time taken, and a fresh instance reads as this one does.
+  ///
+  /// Unchecked for exclusivity: read and written once per dict, by the one thread that owns this
+  /// format, with no call in between that could reach it.
+  @exclusivity(unchecked)
+  private var layoutMisses = 0
+  private static let missesBeforePause = 8
+  private static let retryInterval = 64
 
   public convenience init(state: HuggingFaceScanState = HuggingFaceScanState()) {
     self.init(state: state, readsCommonLayouts: true)
@@ -40,7 +53,10 @@ public final class HuggingFaceDictFormat: LogFormat {
     let bytes = segment.bytes
     var index = 0
     while let open = Self.nextDict(in: bytes, from: index) {
-      if readsCommonLayouts, let layout = TrainingDictLayout.read(bytes, at: open) {
+      if readsCommonLayouts, layoutMisses < Self.missesBeforePause || layoutMisses % Self.retryInterval == 0,
+        let layout = TrainingDictLayout.read(bytes, at: open)
+      {
+        layoutMisses = 0
         // Built in one initializer call with its rank, as `record` builds it field by field:
         // each mutation of a step after it is made cost a copy of its 128 bytes.
         let rank = notePrinter(segment, &events)
@@ -52,6 +68,7 @@ public final class HuggingFaceDictFormat: LogFormat {
         index = layout.end
         continue
       }
+      layoutMisses &+= 1
       // A local array, swapped out of the property: the property would pay an exclusivity check
       // per access, and a copy left in it would make the first append copy the buffer. Swapping
       // (not copying and clearing) costs no retain or release.
