@@ -41,4 +41,22 @@ struct LinePrefixTests {
   func noPrefix(_ line: String) {
     #expect(parse(line).rest == line)
   }
+
+  @Test("the first-byte check gives what peeling every prefix gives, whatever the first byte")
+  func firstByteCheck() {
+    let tails = [
+      "", "0: x", "12: {'loss': 1}", "[rank1]: x", "[default0]:x", "ost1: x", "\u{1B}[1;32mx", " {'loss': 1}", ": x",
+      "[1;31m", "7", "a",
+    ].map { Array($0.utf8) }
+    var differences: [String] = []
+    for first in UInt8.min...UInt8.max {
+      for tail in tails {
+        let line = [first] + tail
+        line.withUnsafeBytes { bytes in
+          if LinePrefix.parse(bytes) != LinePrefix.peel(bytes) { differences.append("\(line)") }
+        }
+      }
+    }
+    #expect(differences.isEmpty, "\(differences.prefix(5))")
+  }
 }

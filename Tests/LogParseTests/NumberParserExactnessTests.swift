@@ -58,6 +58,51 @@ struct NumberParserExactnessTests {
     }
   }
 
+  @Test("a number parsed in place, its end found by parsing, reads as the whole token does", arguments: Family.allCases)
+  func inPlaceAgreesWithToken(_ family: Family) {
+    var generator = Generator(seed: UInt64(family.rawValue.utf8.count) &* 0x51_7CC1)
+    let terminators: [[UInt8]] = [",", "}", "'", " ", "(", "x"].map { Array($0.utf8) }
+    var text: [UInt8] = []
+    var mismatches: [String] = []
+    for _ in 0..<family.count / 4 {
+      text.removeAll(keepingCapacity: true)
+      generator.write(family, into: &text)
+      let expected = text.withUnsafeBytes { NumberParser.parseDouble($0) }?.bitPattern
+      let written = text + terminators[generator.below(terminators.count)]
+      let actual = written.withUnsafeBytes { NumberParser.parseDecimalPrefix($0.baseAddress!, $0.count) }
+      if actual?.value.bitPattern != expected || actual?.end != text.count, mismatches.count < 5 {
+        mismatches.append("\(String(decoding: written, as: UTF8.self)): \(String(describing: actual))")
+      }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches)")
+  }
+
+  @Test("in place, any bytes read as a number are the longest prefix the whole-token parser takes")
+  func inPlaceOnArbitraryBytes() {
+    var random = SplitMix(seed: 0xD1C7)
+    let alphabet = Array("0123456789.eE+-,x".utf8) + Array(repeating: UInt8(ascii: "5"), count: 8)
+    var mismatches: [String] = []
+    for _ in 0..<200_000 {
+      let bytes = (0..<(1 + random.next(below: 14))).map { _ in alphabet[random.next(below: alphabet.count)] }
+      bytes.withUnsafeBytes { whole in
+        let prefix = NumberParser.parseDecimalPrefix(whole.baseAddress!, whole.count)
+        // The longest prefix that is one plain decimal: what the in-place reader must take.
+        var longest: (value: Double, end: Int)?
+        for end in stride(from: whole.count, to: 0, by: -1) {
+          let part = UnsafeRawBufferPointer(rebasing: whole[0..<end])
+          if DecimalText(part.baseAddress!, end) != nil, let value = NumberParser.parseDouble(part) {
+            longest = (value, end)
+            break
+          }
+        }
+        if prefix?.end != longest?.end || prefix?.value.bitPattern != longest?.value.bitPattern, mismatches.count < 5 {
+          mismatches.append("\(String(decoding: bytes, as: UTF8.self)): \(String(describing: prefix)) vs \(String(describing: longest))")
+        }
+      }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches)")
+  }
+
   @Test("the families add up to at least a million values")
   func enoughValues() {
     #expect(Family.allCases.reduce(0) { $0 + $1.count } >= 1_000_000)

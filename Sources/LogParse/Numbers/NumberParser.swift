@@ -19,6 +19,19 @@ public enum NumberParser {
     return slowDouble(bytes)
   }
 
+  /// The plain decimal that starts the `limit` bytes at `base` and where it ends, or `nil` when
+  /// they do not start with one (`nan`, `None`, a letter, nothing).
+  ///
+  /// For readers that know what must follow a number: they parse it in place instead of finding
+  /// its end first. The value is the one ``parseDouble(_:)`` gives for the bytes up to `end`.
+  @inline(__always)
+  static func parseDecimalPrefix(_ base: UnsafeRawPointer, _ limit: Int) -> (value: Double, end: Int)? {
+    guard limit > 0, let (decimal, end) = DecimalText.prefix(base, limit) else { return nil }
+    if let value = fast(decimal) { return (value, end) }
+    guard let value = slowDouble(UnsafeRawBufferPointer(start: base, count: end)) else { return nil }
+    return (value, end)
+  }
+
   /// The value when Clinger or Eisel-Lemire decides it, else `nil` (for tests: how often the
   /// fast tiers decide, and that they agree with strtod on their own).
   static func fastDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
@@ -94,12 +107,12 @@ public enum NumberParser {
     return negative ? -value : value
   }
 
-  /// Exact powers of ten: every one up to 1e22 is representable in a double.
-  private static let powersOfTen: [Double] = (0...22).map { exponent in
-    var value = 1.0
-    for _ in 0..<exponent { value *= 10 }
-    return value
-  }
+  /// Exact powers of ten: every one up to 1e22 is representable in a double. A literal, so that
+  /// the array is laid out at compile time (computed, every read paid a `swift_once` check).
+  private static let powersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+    1e19, 1e20, 1e21, 1e22,
+  ]
 
   /// Clinger's fast path: a significand of at most 53 bits times a power of ten of at most 22 is
   /// one exact multiplication or division away, with the same result as strtod (both operands are

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  internal import Glibc
+#endif
+
 /// HF Trainer's printed log dicts, every transformers version from 4.30 to 5.x.
 ///
 /// `ProgressCallback`/`PrinterCallback` print `str(logs)` (log-formats.md §1.1): the dict may sit
@@ -16,9 +20,30 @@ public final class HuggingFaceDictFormat: LogFormat {
   public var readsFromAnyLine: Bool { true }
   private var entries: [PythonDictReader.Entry] = []
   private let state: HuggingFaceScanState
+  /// Whether the common training layouts are read by ``TrainingDictLayout`` (off only in the
+  /// tests that compare it with the general path).
+  private let readsCommonLayouts: Bool
+  /// Dicts in a row that the common layouts did not fit. A log whose every dict carries another
+  /// key (TRL's `num_tokens`, 5.x's `num_input_tokens_seen`) would parse three numbers before each
+  /// fallback (~250 instructions a dict, measured on a TRL-shaped log); after
+  /// ``missesBeforePause`` misses the layouts are tried on one dict in ``retryInterval`` only,
+  /// so that a log that changes layout midway is noticed. Both paths emit the same events: this
+  /// changes only the time taken, and a fresh instance reads as this one does.
+  ///
+  /// Unchecked for exclusivity: read and written once per dict, by the one thread that owns this
+  /// format, with no call in between that could reach it.
+  @exclusivity(unchecked)
+  private var layoutMisses = 0
+  private static let missesBeforePause = 8
+  private static let retryInterval = 64
 
-  public init(state: HuggingFaceScanState = HuggingFaceScanState()) {
+  public convenience init(state: HuggingFaceScanState = HuggingFaceScanState()) {
+    self.init(state: state, readsCommonLayouts: true)
+  }
+
+  init(state: HuggingFaceScanState, readsCommonLayouts: Bool) {
     self.state = state
+    self.readsCommonLayouts = readsCommonLayouts
   }
 
   /// `{'` begins every printed log dict.
@@ -27,28 +52,58 @@ public final class HuggingFaceDictFormat: LogFormat {
   public func parse(_ segment: Segment, into events: inout [LogEvent]) -> Continuation {
     let bytes = segment.bytes
     var index = 0
-    while index + 1 < bytes.count {
-      guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == 0x27 else {
-        index += 1
+    while let open = Self.nextDict(in: bytes, from: index) {
+      if readsCommonLayouts, layoutMisses < Self.missesBeforePause || layoutMisses % Self.retryInterval == 0,
+        let layout = TrainingDictLayout.read(bytes, at: open)
+      {
+        layoutMisses = 0
+        // Built in one initializer call with its rank, as `record` builds it field by field:
+        // each mutation of a step after it is made cost a copy of its 128 bytes.
+        let rank = notePrinter(segment, &events)
+        events.append(
+          .trainingStep(
+            TrainingStep(
+              location: segment.location, format: .huggingFaceDict, epoch: layout.epoch, loss: layout.loss,
+              gradNorm: layout.gradNorm, learningRate: layout.learningRate, rank: rank)))
+        index = layout.end
         continue
       }
+      layoutMisses &+= 1
       // A local array, swapped out of the property: the property would pay an exclusivity check
       // per access, and a copy left in it would make the first append copy the buffer. Swapping
       // (not copying and clearing) costs no retain or release.
       var entries: [PythonDictReader.Entry] = []
       swap(&entries, &self.entries)
       entries.removeAll(keepingCapacity: true)
-      var reader = PythonDictReader(bytes: bytes, start: index)
+      var reader = PythonDictReader(bytes: bytes, start: open)
       if reader.readEntries(into: &entries) {
         record(entries, segment, &events)
         index = reader.index
       } else {
-        noteIncomplete(segment, at: index, &events)
-        index += 2
+        noteIncomplete(segment, at: open, &events)
+        index = open + 2
       }
       swap(&entries, &self.entries)
     }
     return .done
+  }
+
+  /// The index of the next `{'` at or after `from`.
+  ///
+  /// tqdm pads a dict to the bar's width (80 spaces before it in the benchmark log): `memchr`
+  /// skips them many bytes at a time, a byte loop cost ~1.5 instructions a byte.
+  private static func nextDict(in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+    guard let base = bytes.baseAddress else { return nil }
+    var start = from
+    // `{` as the last byte cannot begin `{'`.
+    while start < bytes.count - 1 {
+      // SAFETY: memchr reads base[start ..< count - 1], inside the segment.
+      guard let hit = memchr(base + start, 0x7B, bytes.count - 1 - start) else { return nil }
+      let open = base.distance(to: UnsafeRawPointer(hit))
+      if bytes[open + 1] == 0x27 { return open }
+      start = open + 1
+    }
+    return nil
   }
 
   // MARK: - Classifying a dict
@@ -96,14 +151,7 @@ public final class HuggingFaceDictFormat: LogFormat {
         default: break
         }
       }
-      let prefix = LinePrefix.parse(bytes)
-      step.rank = prefix.rank
-      let identity = HuggingFaceRunState.identity(prefix, in: bytes)
-      if identity != (step.rank ?? Int.min) {
-        events.append(.mark(SequenceMark(location: segment.location, kind: .printer(identity))))
-      }
-      state.inTrainingBanner = false
-      events.append(.trainingStep(consume step))
+      append(step, segment, &events)
     case .evaluation:
       var evaluation = Evaluation(location: segment.location)
       for entry in entries {
@@ -137,6 +185,26 @@ public final class HuggingFaceDictFormat: LogFormat {
     case .prediction, .other:
       break
     }
+  }
+
+  /// Appends a training step with the rank its line prefix names, after a mark naming its printer
+  /// when the rank does not.
+  private func append(_ step: consuming TrainingStep, _ segment: Segment, _ events: inout [LogEvent]) {
+    step.rank = notePrinter(segment, &events)
+    events.append(.trainingStep(step))
+  }
+
+  /// For a training step about to be appended: the rank its line prefix names; when that does not
+  /// say who printed it (a host prefix), a mark that does. The step ends a training banner.
+  @inline(__always)
+  private func notePrinter(_ segment: Segment, _ events: inout [LogEvent]) -> Int? {
+    let prefix = LinePrefix.parse(segment.bytes)
+    let identity = HuggingFaceRunState.identity(prefix, in: segment.bytes)
+    if identity != (prefix.rank ?? Int.min) {
+      events.append(.mark(SequenceMark(location: segment.location, kind: .printer(identity))))
+    }
+    state.inTrainingBanner = false
+    return prefix.rank
   }
 
   private func number(_ entry: PythonDictReader.Entry, _ segment: Segment, _ events: inout [LogEvent]) -> Double? {

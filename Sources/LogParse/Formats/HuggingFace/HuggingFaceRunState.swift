@@ -59,6 +59,9 @@ final class HuggingFaceRunState {
   enum RecordKind { case training, evaluation }
 
   /// An identity for the rank or node a line's prefix names; unprefixed lines share one.
+  ///
+  /// Inlined: the dict parser asks for every record, and most have no prefix.
+  @inline(__always)
   static func identity(_ prefix: LinePrefix, in bytes: UnsafeRawBufferPointer) -> Int {
     if let rank = prefix.rank { return rank }
     guard let host = prefix.host else { return Int.min }
