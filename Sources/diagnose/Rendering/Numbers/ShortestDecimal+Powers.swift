@@ -8,8 +8,9 @@ extension ShortestDecimal {
   /// first) of g = ⌊10^-k × 2^(125 - ⌊log2 10^-k⌋)⌋ + 1, a 126-bit integer just above 10^-k
   /// scaled into [2^125, 2^126).
   ///
-  /// Generated once with exact integer arithmetic (Python's big integers); every entry is
-  /// exercised by `ShortestDecimalTests`, which compares the text of values of every binary
+  /// Generated with exact integer arithmetic by `scripts/gen-shortest-powers.py` (`--check`
+  /// compares this table with a fresh one); every entry is
+  /// exercised by `DoubleTextTests`, which compares the text of values of every binary
   /// exponent with `Double.description`.
   static let powers: [UInt64] = [
     0x278676E4AD38C6EA, 0x5B01E8B09AA0D1B5, 0x3F3D8B077B8E0B10, 0x919CA780F767B5EE,
