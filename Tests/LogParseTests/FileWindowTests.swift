@@ -103,13 +103,75 @@ struct FileWindowTests {
     while bytes.count < 3 << 20 { bytes += randomLog(&random, lines: 100) + [0x0A] }
     let url = try temporaryFile(bytes)
     defer { try? FileManager.default.removeItem(at: url) }
-    var reader = try ChunkReader(path: url.path, readSize: 64 << 10, maxSegmentLength: 256 << 10)
-    var returned = Array(try #require(try reader.next()).bytes)
-    #expect(truncate(url.path, 100_000) == 0)
-    while let chunk = try reader.next() { returned += Array(chunk.bytes) }
-    #expect(returned.count <= 100_000)
-    #expect(returned.count > 64 << 10)
-    #expect(returned == Array(bytes[0..<returned.count]))
+    // A cut on a page boundary (the pages after it fault) and one inside a page (the rest of
+    // that page reads as zeros without a fault; only the file's size tells).
+    for cut in [98_304, 100_000] {
+      #expect(truncate(url.path, off_t(bytes.count)) == 0)
+      try Data(bytes).write(to: url)
+      var reader = try ChunkReader(path: url.path, readSize: 64 << 10, maxSegmentLength: 256 << 10)
+      var returned = Array(try #require(try reader.next()).bytes)
+      let mapped = reader.isMapped
+      #expect(mapped)
+      #expect(truncate(url.path, off_t(cut)) == 0)
+      while let chunk = try reader.next() { returned += Array(chunk.bytes) }
+      #expect(returned.count <= cut)
+      #expect(returned.count > 64 << 10)
+      #expect(returned == Array(bytes[0..<returned.count]), "cut at \(cut)")
+    }
+  }
+
+  @Test("a file that shrinks to a few short lines gives what read gives: its lines, no cut segment")
+  func shrinkToShortLines() throws {
+    var bytes: [UInt8] = []
+    for index in 0..<4000 { bytes += Array("line \(index) of a short log\n".utf8) }
+    let url = try temporaryFile(bytes)
+    defer { try? FileManager.default.removeItem(at: url) }
+    for cut in [12_288, 12_000] {
+      var results: [(bytes: [UInt8], cuts: Int)] = []
+      for mapped in [false, true] {
+        try Data(bytes).write(to: url)
+        var reader = try ChunkReader(path: url.path, readSize: 8192, maxSegmentLength: 128)
+        if mapped { reader.mapInWindows(of: 4096) } else { reader.readWithoutMapping() }
+        var returned = Array(try #require(try reader.next()).bytes)
+        #expect(truncate(url.path, off_t(cut)) == 0)
+        while let chunk = try reader.next() { returned += Array(chunk.bytes) }
+        results.append((returned, reader.statistics.cutSegments))
+      }
+      #expect(results[1].bytes == results[0].bytes, "cut at \(cut)")
+      #expect(results[1].cuts == 0 && results[0].cuts == 0)
+      #expect(results[1].bytes == Array(bytes[0..<results[1].bytes.count]))
+    }
+  }
+
+  @Test("when mapping fails midway the reader goes on with read and returns the same chunks")
+  func fallsBackToRead() throws {
+    var random = SplitMix(seed: 99)
+    let bytes = randomLog(&random, lines: 3000)
+    let url = try temporaryFile(bytes)
+    defer { try? FileManager.default.removeItem(at: url) }
+    var plain = try ChunkReader(path: url.path, readSize: 3000, maxSegmentLength: 128)
+    plain.readWithoutMapping()
+    let expected = try read(&plain)
+    var reader = try ChunkReader(path: url.path, readSize: 3000, maxSegmentLength: 128)
+    reader.mapInWindows(of: 4096)
+    var reading = Reading()
+    var chunks = 0
+    while let chunk = try reader.next() {
+      reading.pieces.append(
+        .init(
+          bytes: Array(chunk.bytes), firstLine: chunk.firstLine, startOffset: chunk.startOffset,
+          cut: chunk.endsWithCutSegment))
+      chunks += 1
+      if chunks == 3 { reader.refuseFurtherMappings() }
+    }
+    reading.bytesRead = reader.statistics.bytesRead
+    reading.cutSegments = reader.statistics.cutSegments
+    reading.discardedBytes = reader.statistics.discardedBytes
+    reading.lineAfter = reader.lineAfterLastChunk
+    let mappedAtEnd = reader.isMapped
+    #expect(!mappedAtEnd)
+    #expect(chunks > 6)
+    #expect(reading == expected)
   }
 
   @Test("a file truncated under a chunk already handed out: zeros instead of SIGBUS, and the reader says why")
@@ -132,6 +194,17 @@ struct FileWindowTests {
     #expect(error.description.contains("truncated while it was being read"))
     let next = try reader.next()
     #expect(next == nil)
+
+    // Cut inside the chunk's last page: the bytes after the cut read as zeros without a fault.
+    try Data(bytes).write(to: url)
+    var again = try ChunkReader(path: url.path, readSize: 256 << 10)
+    let handedOut = try #require(try again.next())
+    let cut = handedOut.bytes.count - 100
+    #expect(cut % 4096 != 0)
+    #expect(truncate(url.path, off_t(cut)) == 0)
+    #expect(ByteScan.firstNUL(handedOut.bytes) == cut)
+    let told = again.truncationError()
+    #expect(told?.kind == .readFailed)
   }
 
   @Test("scanning a log that is truncated mid-read keeps the records before the cut and ends cleanly")

@@ -8,7 +8,10 @@
 /// The two ways give the same chunks: the mapped reader moves through the file by the same
 /// `readSize` steps as `read` would, only without copying the bytes.
 ///
-/// Memory is bounded by `readSize + maxSegmentLength` whatever the input: a segment longer than
+/// Memory is bounded whatever the input: a buffer of `readSize + maxSegmentLength` bytes (allocated
+/// for a mapped file too, untouched unless the mapping fails and the reader falls back to `read`),
+/// plus the mapped window's pages (``FileWindow/minimumLength``, more only to hold one segment and
+/// one read). A segment longer than
 /// `maxSegmentLength` is cut there, the rest of it up to the next terminator is discarded, and the
 /// cut is counted in ``statistics``. The cap is checked before each read, so a segment whose end
 /// arrives in the same read passes whole, up to `maxSegmentLength + readSize` bytes (found by the
@@ -45,6 +48,8 @@ public struct ChunkReader: ~Copyable {
   private var readPosition: Int64 = 0
   /// Where the last chunk returned starts (its newlines are counted at the next call).
   private var uncountedBase: UnsafeRawPointer?
+  /// The file offset just after the last chunk returned.
+  private var lastChunkEnd: Int64 = 0
   /// Bytes at the front of `buffer` that belong to a segment not yet ended.
   private var held = 0
   /// Bytes after the last returned chunk, to move to the front before the next read.
@@ -129,6 +134,9 @@ public struct ChunkReader: ~Copyable {
     precondition(statistics.bytesRead == 0 && held == 0)
     window = nil
   }
+
+  /// Makes the window's next mappings fail, as `mmap` can: the reader goes on with `read`.
+  mutating func refuseFurtherMappings() { window?.refusesToMap = true }
 
   /// Whether the reader reads through a mapping (tests check that the mapped path ran).
   var isMapped: Bool { window != nil }
@@ -217,16 +225,19 @@ public struct ChunkReader: ~Copyable {
       if atEnd { return finalChunk() }
       let count = try readMore()
       if count == 0 {
+        // A mapped file that shrank below the held bytes ends at its new end.
+        if endsAtShrunkFile() { return wholeSegmentsAfterShrinking() }
         atEnd = true
         continue
       }
       if skipping {
         dropCutRemainder()
-        if endsAtShrunkFile() || skipping { continue }
+        if endsAtShrunkFile() { return wholeSegmentsAfterShrinking() }
+        if skipping { continue }
       }
       let filled = UnsafeRawBufferPointer(start: front, count: held)
       let last = ByteScan.lastTerminator(filled)
-      if endsAtShrunkFile() { continue }
+      if endsAtShrunkFile() { return wholeSegmentsAfterShrinking() }
       if let last { return emit(length: last + 1, cut: false) }
     }
   }
@@ -278,12 +289,31 @@ public struct ChunkReader: ~Copyable {
   }
 
   /// Goes on with `read` when the file cannot be mapped further: the held bytes move into the
-  /// buffer and the descriptor is positioned after them.
+  /// buffer (read again from the file if they cannot be mapped either) and the descriptor is
+  /// positioned after them.
   private mutating func leaveWindow() throws(InputError) {
     guard let window else { return }
-    if held > 0, let held = window.address(of: (readPosition - Int64(held))..<readPosition) {
-      // SAFETY: `held` < maxSegmentLength + readSize, the buffer's size.
-      buffer.baseAddress!.copyMemory(from: held, byteCount: self.held)
+    let start = readPosition - Int64(held)
+    if held > 0 {
+      if let mapped = window.address(of: start..<readPosition) {
+        // SAFETY: `held` < maxSegmentLength + readSize, the buffer's size.
+        buffer.baseAddress!.copyMemory(from: mapped, byteCount: held)
+      } else {
+        var done = 0
+        while done < held {
+          // SAFETY: as above; each read lands in buffer[done ..< held].
+          let result = pread(descriptor, buffer.baseAddress! + done, held - done, off_t(start) + off_t(done))
+          if result > 0 {
+            done += result
+          } else if result == 0 {
+            // The file shrank meanwhile: keep what it still has.
+            held = done
+            readPosition = start + Int64(done)
+          } else if errno != EINTR {
+            throw InputError(path: path, errno: errno)
+          }
+        }
+      }
     }
     self.window = nil
     guard lseek(descriptor, off_t(readPosition), SEEK_SET) >= 0 else { throw InputError(path: path, errno: errno) }
@@ -296,12 +326,15 @@ public struct ChunkReader: ~Copyable {
     return window.address(of: (readPosition - Int64(held))..<readPosition)!
   }
 
-  /// Whether the file shrank under the mapping while the reader looked at bytes it had just
-  /// read (the missing pages read as zeros): then the input ends where the file now ends, as it
-  /// does with `read`, and the caller sees none of the zeros.
+  /// Whether the file shrank under the mapping below what the reader has taken in: its missing
+  /// pages then read as zeros (the guard saw a fault), and the rest of a page past the new end
+  /// reads as zeros without one (only the file's size tells). The held bytes are cut back to
+  /// the file's end, which is where the input ends, as it does with `read`.
   private mutating func endsAtShrunkFile() -> Bool {
-    guard let window, window.wasTruncated else { return false }
+    guard let window else { return false }
+    let faulted = window.wasTruncated
     window.refreshSize()
+    guard faulted || window.fileSize < readPosition else { return false }
     window.clearTruncation()
     let start = readPosition - Int64(held)
     let end = max(start, min(readPosition, window.fileSize))
@@ -312,11 +345,25 @@ public struct ChunkReader: ~Copyable {
     return true
   }
 
-  /// The error for a file that was truncated under the chunk last returned: the bytes of its
-  /// missing pages read as zeros, so what the caller saw past the new end is not the file's.
-  /// A caller that finds NUL bytes asks this before calling them binary data.
+  /// After ``endsAtShrunkFile()``: the whole segments among the held bytes (they may hold many),
+  /// or what the end of the input gives.
+  private mutating func wholeSegmentsAfterShrinking() -> Chunk? {
+    if skipping { dropCutRemainder() }
+    if !skipping, let last = ByteScan.lastTerminator(UnsafeRawBufferPointer(start: front, count: held)) {
+      return emit(length: last + 1, cut: false)
+    }
+    if held >= maxSegmentLength { return cutHeldSegment() }
+    return finalChunk()
+  }
+
+  /// The error for a file that was truncated under the chunk last returned: the bytes past the
+  /// new end read as zeros, so what the caller saw there is not the file's. A caller that finds
+  /// NUL bytes asks this before calling them binary data. (A caller that reads NUL bytes as text,
+  /// `--binary`, is not told: the input just ends at the file's new end.)
   public func truncationError() -> InputError? {
-    guard let window, window.wasTruncated else { return nil }
+    guard let window else { return nil }
+    window.refreshSize()
+    guard window.wasTruncated || window.fileSize < lastChunkEnd else { return nil }
     return InputError(
       path: path, kind: .readFailed,
       detail: "the file was truncated while it was being read; the records before line \(nextLine) were read")
@@ -342,6 +389,7 @@ public struct ChunkReader: ~Copyable {
     let bytes = UnsafeRawBufferPointer(start: front, count: length)
     let chunk = Chunk(bytes: bytes, firstLine: nextLine, startOffset: nextOffset, endsWithCutSegment: cut)
     uncountedBase = bytes.baseAddress
+    lastChunkEnd = nextOffset + Int64(length)
     // Counted at the next call, unless the caller counted them already.
     uncountedLength = length
     nextOffset += Int64(length)

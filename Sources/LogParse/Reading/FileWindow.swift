@@ -36,6 +36,8 @@ final class FileWindow {
   private var slot: Int32 = -1
   /// A fault seen in an earlier window of this reader.
   private var faultedBefore = false
+  /// Makes every mapping fail from now on, as `mmap` can (tests of the reader's fall-back).
+  var refusesToMap = false
 
   /// A window over the file open as `descriptor`, or `nil` when it is not a non-empty regular
   /// file (a pipe, a device, `/proc` files that report size 0) or the guard cannot be installed:
@@ -70,6 +72,7 @@ final class FileWindow {
       return base + Int(range.lowerBound - mapped.lowerBound)
     }
     unmap()
+    guard !refusesToMap else { return nil }
     let start = range.lowerBound - range.lowerBound % pageSize
     let end = min(fileSize, max(range.upperBound, start + Int64(length)))
     let byteCount = Int(end - start)

@@ -89,6 +89,7 @@ final class AnchorSweep {
       return Extras(firstNUL: ByteScan.firstNUL(bytes), newlines: ByteScan.countNewlines(bytes, in: 0..<bytes.count))
     }
     let first = hits.count
+    let firstCount = newlines.count
     var position = 0
     // SIZE_MAX, the C side's "none", is -1 as an Int.
     var state = cpcre2_anchor_state(first_nul: -1, newlines: 0, hit_newlines: scratchNewlines)
@@ -119,7 +120,7 @@ final class AnchorSweep {
     }
     if !sorted {
       hits[first...].sort()
-      newlines[first...].sort()
+      newlines[firstCount...].sort()
     }
     return Extras(firstNUL: state.first_nul < 0 ? nil : state.first_nul, newlines: state.newlines)
   }
