@@ -145,7 +145,10 @@ public final class LogScanner {
     // The format of the latest candidate, held in a local: a call on an element of `formats`
     // retained and released the format around it (two atomic operations per record); a local
     // reference is retained only when the candidates' format changes.
-    guard var format = formats.first else { return nil }
+    guard var format = formats.first else {
+      endChunk(chunk, &cursor, &events)
+      return nil
+    }
     var formatIndex = 0
     // The first hit past the last candidate: the sweep counted the newlines before each hit, so
     // the line cursor jumps to the hit at or before a candidate instead of counting its way.
@@ -201,17 +204,23 @@ public final class LogScanner {
         position = end + 1
       }
     }
+    endChunk(chunk, &cursor, &events)
+    return nil
+  }
+
+  /// After the last candidate of a chunk scanned to its end: the note for a cut last segment,
+  /// and the chunk's newlines for the reader.
+  private func endChunk(_ chunk: Chunk, _ cursor: inout LineCursor, _ events: inout [LogEvent]) {
     if chunk.endsWithCutSegment {
-      let start = ByteScan.segmentStart(bytes, before: bytes.count)
-      let line = cursor.line(at: start, in: bytes)
+      let start = ByteScan.segmentStart(chunk.bytes, before: chunk.bytes.count)
+      let line = cursor.line(at: start, in: chunk.bytes)
       events.append(
         .note(
           ParseNote(
             location: SourceLocation(line: line, offset: chunk.startOffset + Int64(start)), kind: .cutSegment,
-            message: "line longer than the \(bytes.count - start)-byte cap; the rest of it was skipped")))
+            message: "line longer than the \(chunk.bytes.count - start)-byte cap; the rest of it was skipped")))
     }
     newlinesInLastChunk = sweptNewlines
-    return nil
   }
 
   /// Scans `chunk` as ``scan(_:stoppingWhenBlockCloses:)`` does unless it holds a NUL byte
